@@ -1,0 +1,166 @@
+"""Reverse-mode differentiation: one iterative walk serves `Tensor.backward` and `grad`."""
+
+import numpy as np
+
+from autograd_core import grad_mode
+from autograd_core.function import check_finite
+from autograd_core.shapes import sum_to_shape
+from autograd_core.tensor import Tensor
+
+
+class _Freed:
+    """Stands in for the op of a node whose graph was released by an earlier backward."""
+
+    def vjp(self, *args):
+        raise RuntimeError(
+            "backward through a graph that an earlier backward already released; "
+            "pass retain_graph=True to the first backward to go through it twice"
+        )
+
+
+FREED = _Freed()
+
+
+def topological_order(roots):
+    """Every node the roots depend on through ops that require grad, each after its inputs.
+
+    Iterative post-order depth-first search: no recursion, so any depth works.
+    """
+    order, seen = [], set()
+    stack = [(r, False) for r in roots]
+    while stack:
+        node, inputs_done = stack.pop()
+        if inputs_done:
+            order.append(node)
+        elif id(node) not in seen:
+            seen.add(id(node))
+            stack.append((node, True))
+            stack.extend((x, False) for x in node._inputs if x.requires_grad)
+    return order
+
+
+def _walk(roots, seeds, retain_graph, create_graph):
+    """Yield (node, gradient) in reverse topological order, each gradient complete when yielded.
+
+    Gradients are ndarrays in an ordinary backward and Tensors under create_graph (recorded, so
+    they can be differentiated again). Unless the graph is retained, each node drops its op and
+    inputs once its vjp has run, so intermediate arrays die during the walk.
+    """
+    order = topological_order(roots)
+    grads = {}  # id(node) -> gradient not yet pushed to its inputs
+    for r, s in zip(roots, seeds):
+        grads[id(r)] = grads[id(r)] + s if id(r) in grads else s
+    with grad_mode.set_grad_enabled(create_graph):
+        while order:
+            node = order.pop()
+            g = grads.pop(id(node), None)
+            if g is None:
+                continue
+            yield node, g
+            op = node._op
+            if op is None:
+                continue
+            if any(x._version != v for x, v in zip(node._inputs, node._versions)):
+                changed = next(x for x, v in zip(node._inputs, node._versions) if x._version != v)
+                raise RuntimeError(
+                    f"an input of {type(op).__name__} (shape {changed.shape}"
+                    + (f", name {changed.name!r}" if changed.name else "")
+                    + ") was modified in place after the op used it; its gradient would be wrong"
+                )
+            if create_graph:
+                gxs = op.vjp(g, node, *node._inputs)
+            else:
+                gxs = op.vjp(g, node.data, *[x.data for x in node._inputs])
+            if not isinstance(gxs, tuple) or len(gxs) != len(node._inputs):
+                raise TypeError(
+                    f"{type(op).__name__}.vjp must return a tuple of {len(node._inputs)} gradients"
+                )
+            for x, gx in zip(node._inputs, gxs):
+                if gx is None or not x.requires_grad:
+                    continue
+                try:
+                    gx = sum_to_shape(gx, x.shape)
+                except ValueError as e:
+                    raise ValueError(f"{type(op).__name__}.vjp: {e}") from None
+                if gx.dtype != x.dtype:
+                    gx = gx.astype(x.dtype)
+                if grad_mode._anomaly:
+                    check_finite(op, "backward", gx, [g])
+                k = id(x)
+                grads[k] = grads[k] + gx if k in grads else gx
+            if not retain_graph:
+                node._op, node._inputs, node._versions = FREED, (), ()
+
+
+def _as_seed(t, grad, create_graph):
+    """The starting gradient for output `t`: ones for a one-element t, else `grad` of t's shape."""
+    if not isinstance(t, Tensor):
+        raise TypeError(f"can only differentiate Tensors, got {type(t).__name__}")
+    if not t.requires_grad:
+        raise RuntimeError(
+            "this tensor has no history to differentiate: nothing that requires grad went into "
+            "it (set requires_grad=True on the leaves, outside no_grad())"
+        )
+    if t._op is FREED:
+        FREED.vjp()
+    if grad is None:
+        if t.size != 1:
+            raise RuntimeError(
+                f"backward on a tensor of shape {t.shape} needs a `grad` of that shape; "
+                "only a one-element output gets the implicit gradient 1"
+            )
+        grad = np.ones(t.shape, dtype=t.dtype)
+    g = grad.data if isinstance(grad, Tensor) else np.asarray(grad, dtype=t.dtype)
+    if g.shape != t.shape:
+        raise ValueError(f"grad has shape {g.shape} but the output it seeds has shape {t.shape}")
+    if g.dtype != t.dtype:
+        g = g.astype(t.dtype)
+    if create_graph:
+        return grad if isinstance(grad, Tensor) and grad.dtype == t.dtype else Tensor._wrap(g)
+    return g
+
+
+def backward(t, grad=None, retain_graph=False, create_graph=False):
+    """Accumulate d(t)/d(leaf) into `.grad` of every leaf that requires grad."""
+    seed = _as_seed(t, grad, create_graph)
+    for node, g in _walk([t], [seed], retain_graph or create_graph, create_graph):
+        if node._op is None:
+            g = g if create_graph else Tensor._wrap(g)
+            node.grad = g if node.grad is None else node.grad + g
+
+
+def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=False,
+         allow_unused=False):
+    """Gradients of `outputs` (summed) with respect to each of `inputs`, as a tuple of Tensors.
+
+    Leaves' `.grad` is left alone. Args:
+        grad_outputs: the seed for each output; None gives 1 to one-element outputs.
+        retain_graph: keep the graph for another backward (default: create_graph).
+        create_graph: record the gradient computation, so the result can be differentiated again.
+        allow_unused: return None for an input the outputs do not depend on, instead of raising.
+    """
+    outputs = [outputs] if isinstance(outputs, Tensor) else list(outputs)
+    inputs = [inputs] if isinstance(inputs, Tensor) else list(inputs)
+    if grad_outputs is None or isinstance(grad_outputs, (Tensor, np.ndarray)):
+        grad_outputs = [grad_outputs] * len(outputs)
+    if len(grad_outputs) != len(outputs):
+        raise ValueError(f"{len(grad_outputs)} grad_outputs for {len(outputs)} outputs")
+    for x in inputs:
+        if not isinstance(x, Tensor) or not x.requires_grad:
+            raise ValueError("every input of grad() must be a Tensor that requires grad")
+    seeds = [_as_seed(t, g, create_graph) for t, g in zip(outputs, grad_outputs)]
+    wanted = {id(x): None for x in inputs}
+    keep = create_graph if retain_graph is None else retain_graph
+    for node, g in _walk(outputs, seeds, keep, create_graph):
+        if id(node) in wanted:
+            wanted[id(node)] = g if create_graph else Tensor._wrap(g)
+    result = []
+    for x in inputs:
+        g = wanted[id(x)]
+        if g is None and not allow_unused:
+            raise RuntimeError(
+                f"an input of shape {x.shape} was not used to compute the outputs; "
+                "pass allow_unused=True to get None for it"
+            )
+        result.append(g)
+    return tuple(result)

@@ -1,0 +1,105 @@
+"""The op contract: `Function` holds an op's NumPy forward and its vector-Jacobian product.
+
+To define an op, subclass `Function`:
+
+    class Cube(Function):
+        '''x ** 3'''
+        def forward(self, x):
+            return x ** 3
+        def vjp(self, g, out, x):
+            return (g * 3 * x * x,)
+
+    cube = lambda x: Cube()(x)
+
+- `forward(*arrays) -> ndarray`: NumPy in, NumPy out.
+- `vjp(g, out, *inputs) -> tuple`: one gradient per input (None for an input with no gradient),
+  in the output's broadcast shape; the engine sums each down to its input's shape and dtype.
+  In an ordinary backward `g`, `out` and the inputs are ndarrays; under `create_graph=True` they are
+  Tensors, so the vjp is recorded and can be differentiated again. Write it with operators, methods
+  that ndarrays and Tensors share (`reshape`, `sum`, `transpose`, `@`, comparisons) and the
+  engine's functions (`exp`, `where`, `broadcast_to`, ...), which return ndarrays for ndarrays.
+- Non-tensor arguments (axis, shape, exponent) go to `__init__` and live on `self`.
+
+Calling an instance runs the op: Tensors in, a Tensor out, recorded when grad mode is on and an
+input requires grad; with no Tensor among the inputs it is plain NumPy and returns an ndarray.
+"""
+
+import os
+import sys
+
+import numpy as np
+
+from autograd_core import grad_mode
+from autograd_core.tensor import Tensor
+
+_PACKAGE_DIR = os.path.dirname(os.path.abspath(__file__))
+
+
+class Function:
+    """Base class of every op: see the module docstring for the contract."""
+
+    site = None  # "file:line" of the user code that created the op (anomaly mode only)
+
+    def forward(self, *arrays):
+        raise NotImplementedError(f"{type(self).__name__} defines no forward")
+
+    def vjp(self, g, out, *inputs):
+        raise NotImplementedError(f"{type(self).__name__} defines no vjp")
+
+    def __call__(self, *inputs):
+        ref = next((x for x in inputs if isinstance(x, Tensor)), None)
+        if ref is None:  # NumPy in, NumPy out: used by vjps in an ordinary backward
+            return self.forward(*inputs)
+        arrays = [x.data if isinstance(x, Tensor) else _constant(x, ref.dtype) for x in inputs]
+        try:
+            data = self.forward(*arrays)
+        except (ValueError, TypeError) as e:
+            shapes = ", ".join(str(np.shape(a)) for a in arrays)
+            raise type(e)(f"{type(self).__name__}: {e} (input shapes {shapes})") from None
+        out = Tensor._wrap(data if type(data) is np.ndarray else np.asarray(data))
+        if grad_mode._anomaly:
+            self.site = user_site()
+            check_finite(self, "forward", out.data, arrays)
+        if grad_mode._enabled and any(isinstance(x, Tensor) and x.requires_grad for x in inputs):
+            out.requires_grad = True
+            out._op = self
+            out._inputs = tuple(
+                x if isinstance(x, Tensor) else Tensor._wrap(a) for x, a in zip(inputs, arrays)
+            )
+            out._versions = tuple(x._version for x in out._inputs)
+        return out
+
+    def __repr__(self):
+        return f"{type(self).__name__}()" if self.site is None else f"{type(self).__name__}() at {self.site}"
+
+
+def _constant(x, dtype):
+    """A non-Tensor operand as an array; numbers and float arrays take a float tensor's dtype."""
+    if dtype.kind != "f":
+        return np.asarray(x)
+    if isinstance(x, (int, float)):
+        return dtype.type(x)
+    a = np.asarray(x)
+    return a.astype(dtype) if a.dtype != dtype and a.dtype.kind in "biuf" else a
+
+
+def user_site() -> str:
+    """'file:line' of the innermost caller outside autograd_core."""
+    frame = sys._getframe(1)
+    while frame is not None and frame.f_code.co_filename.startswith(_PACKAGE_DIR):
+        frame = frame.f_back
+    return "<unknown>" if frame is None else f"{frame.f_code.co_filename}:{frame.f_lineno}"
+
+
+def check_finite(fn, phase, value, inputs=()):
+    """In anomaly mode: raise FloatingPointError if `value` holds NaN or Inf (fresh, not inherited)."""
+    value = np.asarray(value)
+    if value.dtype.kind not in "fc" or np.isfinite(value).all():
+        return
+    inherited = any(np.asarray(a).dtype.kind in "fc" and not np.isfinite(a).all() for a in inputs)
+    what = "NaN" if np.isnan(value).any() else "Inf"
+    raise FloatingPointError(
+        f"{type(fn).__name__} {phase} produced {what}"
+        + (" (its inputs already held NaN/Inf)" if inherited else "")
+        + f"; the op was created at {fn.site or '<unknown>'}"
+    )

@@ -1,0 +1,76 @@
+"""The engine's global switches: whether operations are recorded, and anomaly mode.
+
+These are the only module-level states in the engine; everything else is passed explicitly.
+"""
+
+import contextlib
+
+_enabled = True  # read by Function.__call__ on every op
+_anomaly = False  # when on, ops remember where they were created and check for NaN/Inf
+
+
+def is_grad_enabled() -> bool:
+    """True when new operations are recorded for backward."""
+    return _enabled
+
+
+class set_grad_enabled(contextlib.ContextDecorator):
+    """Turn recording on or off inside a `with` block (or a decorated function)."""
+
+    def __init__(self, mode: bool):
+        self.mode = bool(mode)
+
+    def _recreate_cm(self):  # a fresh object per decorated call: safe under recursion
+        return type(self)(self.mode) if type(self) is set_grad_enabled else type(self)()
+
+    def __enter__(self):
+        global _enabled
+        self.prev, _enabled = _enabled, self.mode
+
+    def __exit__(self, *exc):
+        global _enabled
+        _enabled = self.prev
+        return False
+
+
+class no_grad(set_grad_enabled):
+    """Record nothing: ops cost little more than NumPy. Use as `with no_grad():` or `@no_grad()`."""
+
+    def __init__(self):
+        super().__init__(False)
+
+
+class enable_grad(set_grad_enabled):
+    """Record again, e.g. inside a function called under `no_grad`."""
+
+    def __init__(self):
+        super().__init__(True)
+
+
+def is_anomaly_enabled() -> bool:
+    """True inside `detect_anomaly()`."""
+    return _anomaly
+
+
+class detect_anomaly(contextlib.ContextDecorator):
+    """Raise at the first op whose forward or backward produces NaN or Inf.
+
+    The error names the op and the line of user code that created it. Costs one
+    `np.isfinite` per op and a stack lookup per recorded op while on; nothing while off.
+    """
+
+    def _recreate_cm(self):
+        return detect_anomaly()
+
+    def __enter__(self):
+        global _anomaly
+        self.prev, _anomaly = _anomaly, True
+
+    def __exit__(self, *exc):
+        global _anomaly
+        _anomaly = self.prev
+        return False
+
+
+__all__ = ["is_grad_enabled", "set_grad_enabled", "no_grad", "enable_grad",
+           "is_anomaly_enabled", "detect_anomaly"]

@@ -1,0 +1,171 @@
+"""Elementwise ops with NumPy broadcasting. Each vjp returns gradients in the output's shape;
+the engine sums them down to the inputs' shapes."""
+
+import numpy as np
+
+from autograd_core.function import Function
+
+
+class Add(Function):
+    """x + y"""
+    def forward(self, x, y): return x + y
+    def vjp(self, g, out, x, y): return g, g
+
+
+class Sub(Function):
+    """x - y"""
+    def forward(self, x, y): return x - y
+    def vjp(self, g, out, x, y): return g, -g
+
+
+class Mul(Function):
+    """x * y"""
+    def forward(self, x, y): return x * y
+    def vjp(self, g, out, x, y): return g * y, g * x
+
+
+class Div(Function):
+    """x / y"""
+    def forward(self, x, y): return x / y
+    def vjp(self, g, out, x, y): return g / y, -g * out / y
+
+
+class Neg(Function):
+    """-x"""
+    def forward(self, x): return -x
+    def vjp(self, g, out, x): return (-g,)
+
+
+class PowScalar(Function):
+    """x ** p for a constant exponent p."""
+    def __init__(self, p): self.p = p
+    def forward(self, x): return x ** self.p
+    def vjp(self, g, out, x): return (g * self.p * x ** (self.p - 1),)
+
+
+class Pow(Function):
+    """x ** y with both differentiable; d/dy = out * log(x) needs x > 0 where it is used."""
+    def forward(self, x, y): return x ** y
+    def vjp(self, g, out, x, y): return g * y * x ** (y - 1), g * out * log(x)
+
+
+class Exp(Function):
+    """exp(x)"""
+    def forward(self, x): return np.exp(x)
+    def vjp(self, g, out, x): return (g * out,)
+
+
+class Log(Function):
+    """log(x); log(0) = -inf with gradient inf, as in NumPy."""
+    def forward(self, x): return np.log(x)
+    def vjp(self, g, out, x): return (g / x,)
+
+
+class Sqrt(Function):
+    """sqrt(x); sqrt(0) = 0 with gradient inf."""
+    def forward(self, x): return np.sqrt(x)
+    def vjp(self, g, out, x): return (g / (2 * out),)
+
+
+class Tanh(Function):
+    """tanh(x)"""
+    def forward(self, x): return np.tanh(x)
+    def vjp(self, g, out, x): return (g * (1 - out * out),)
+
+
+class Sigmoid(Function):
+    """1 / (1 + exp(-x)), computed as exp(-log(1 + exp(-x))) so that no exp overflows."""
+    def forward(self, x): return np.exp(-np.logaddexp(0, -x))
+    def vjp(self, g, out, x): return (g * out * (1 - out),)
+
+
+class Softplus(Function):
+    """log(1 + exp(x)), stable for large |x|."""
+    def forward(self, x): return np.logaddexp(0, x)
+    def vjp(self, g, out, x): return (g * sigmoid(x),)
+
+
+class Relu(Function):
+    """max(x, 0); the gradient at 0 is taken as 0."""
+    def forward(self, x): return np.maximum(x, 0)
+    def vjp(self, g, out, x): return (g * (x > 0),)
+
+
+class LeakyRelu(Function):
+    """x for x > 0, slope * x otherwise; the gradient at 0 is `slope`."""
+    def __init__(self, slope): self.slope = slope
+    def forward(self, x): return np.where(x > 0, x, x * self.slope)
+    def vjp(self, g, out, x): return (g * np.where(x > 0, 1.0, self.slope),)
+
+
+class Abs(Function):
+    """|x|; the gradient at 0 is taken as 0."""
+    def forward(self, x): return np.abs(x)
+    def vjp(self, g, out, x): return (g * np.sign(np.asarray(x)),)
+
+
+class Maximum(Function):
+    """Elementwise max(x, y); at ties each side gets half the gradient."""
+    def forward(self, x, y): return np.maximum(x, y)
+    def vjp(self, g, out, x, y):
+        wx = (x > y) + 0.5 * (x == y)
+        return g * wx, g * (1 - wx)
+
+
+class Minimum(Function):
+    """Elementwise min(x, y); at ties each side gets half the gradient."""
+    def forward(self, x, y): return np.minimum(x, y)
+    def vjp(self, g, out, x, y):
+        wx = (x < y) + 0.5 * (x == y)
+        return g * wx, g * (1 - wx)
+
+
+class Clip(Function):
+    """x limited to [lo, hi]; the gradient is 1 inside the closed interval, 0 outside."""
+    def __init__(self, lo, hi): self.lo, self.hi = lo, hi
+    def forward(self, x): return np.clip(x, self.lo, self.hi)
+    def vjp(self, g, out, x):
+        inside = np.ones(np.shape(x), dtype=bool)
+        if self.lo is not None:
+            inside &= x >= self.lo
+        if self.hi is not None:
+            inside &= x <= self.hi
+        return (g * inside,)
+
+
+class Where(Function):
+    """x where cond else y; cond is a constant boolean array."""
+    def __init__(self, cond): self.cond = cond
+    def forward(self, x, y): return np.where(self.cond, x, y)
+    def vjp(self, g, out, x, y): return where(self.cond, g, 0), where(self.cond, 0, g)
+
+
+def add(x, y): return Add()(x, y)
+def subtract(x, y): return Sub()(x, y)
+def multiply(x, y): return Mul()(x, y)
+def divide(x, y): return Div()(x, y)
+def negative(x): return Neg()(x)
+def exp(x): return Exp()(x)
+def log(x): return Log()(x)
+def sqrt(x): return Sqrt()(x)
+def tanh(x): return Tanh()(x)
+def sigmoid(x): return Sigmoid()(x)
+def softplus(x): return Softplus()(x)
+def relu(x): return Relu()(x)
+def leaky_relu(x, negative_slope=0.01): return LeakyRelu(negative_slope)(x)
+def abs(x): return Abs()(x)  # noqa: A001 (NumPy's name)
+def maximum(x, y): return Maximum()(x, y)
+def minimum(x, y): return Minimum()(x, y)
+def clip(x, a_min, a_max): return Clip(a_min, a_max)(x)
+
+
+def power(x, y):
+    """x ** y; a plain-number exponent is a constant of the op, not an input."""
+    if isinstance(y, (int, float)) and not isinstance(y, bool):
+        return PowScalar(y)(x)
+    return Pow()(x, y)
+
+
+def where(cond, x, y):
+    """x where `cond` (a boolean array, or a comparison of Tensors) else y."""
+    return Where(np.asarray(cond, dtype=bool))(x, y)

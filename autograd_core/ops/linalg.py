@@ -1,0 +1,75 @@
+"""Matrix products: matmul (1-D, 2-D and batched, as np.matmul) and einsum."""
+
+import numpy as np
+
+from autograd_core.function import Function
+
+
+class MatMul(Function):
+    """x @ y with np.matmul's rules: 1-D operands are promoted, leading dimensions broadcast."""
+
+    def forward(self, x, y):
+        if np.ndim(x) == 0 or np.ndim(y) == 0:
+            raise ValueError("matmul needs operands of at least one dimension; use * for scalars")
+        try:
+            return np.matmul(x, y)
+        except ValueError:
+            raise ValueError(
+                f"shapes {np.shape(x)} and {np.shape(y)} do not fit: the last axis of the first "
+                f"({np.shape(x)[-1]}) must equal the {'only' if np.ndim(y) == 1 else 'second-to-last'} "
+                f"axis of the second ({np.shape(y)[0 if np.ndim(y) == 1 else -2]})"
+            ) from None
+
+    def vjp(self, g, out, x, y):
+        # Treat 1-D operands as a row (x) or a column (y), so both products below are 2-D or batched.
+        x2 = x.reshape((1,) + x.shape) if x.ndim == 1 else x
+        y2 = y.reshape(y.shape + (1,)) if y.ndim == 1 else y
+        g2 = g.reshape(g.shape[:-1] + (1,) + g.shape[-1:]) if x.ndim == 1 else g
+        g2 = g2.reshape(g2.shape + (1,)) if y.ndim == 1 else g2
+        gx = g2 @ y2.swapaxes(-1, -2)
+        gy = x2.swapaxes(-1, -2) @ g2
+        if x.ndim == 1:
+            gx = gx.reshape(gx.shape[:-2] + gx.shape[-1:])
+        if y.ndim == 1:
+            gy = gy.reshape(gy.shape[:-1])
+        return gx, gy
+
+
+class Einsum(Function):
+    """np.einsum with explicit subscripts ("ij,jk->ik"); each operand's letters must be distinct."""
+
+    def __init__(self, subscripts):
+        if "..." in subscripts:
+            raise ValueError("einsum: '...' is not supported; name every axis")
+        lhs, arrow, rhs = subscripts.replace(" ", "").partition("->")
+        self.ins = lhs.split(",")
+        self.out = rhs if arrow else "".join(sorted(c for c in set(lhs) - {","} if lhs.count(c) == 1))
+        for s in self.ins:
+            if len(set(s)) != len(s):
+                raise ValueError(f"einsum: repeated subscript in operand '{s}' is not supported")
+        self.subscripts = ",".join(self.ins) + "->" + self.out
+
+    def forward(self, *xs):
+        if len(xs) != len(self.ins):
+            raise ValueError(f"einsum '{self.subscripts}' needs {len(self.ins)} operands, got {len(xs)}")
+        return np.einsum(self.subscripts, *xs)
+
+    def vjp(self, g, out, *xs):
+        grads = []
+        for i, (s, x) in enumerate(zip(self.ins, xs)):
+            others = [(t, y) for j, (t, y) in enumerate(zip(self.ins, xs)) if j != i]
+            present = set(self.out).union(*[t for t, _ in others])
+            kept = "".join(c for c in s if c in present)  # letters summed away in x alone come back by broadcasting
+            gx = einsum(",".join([self.out] + [t for t, _ in others]) + "->" + kept, g, *[y for _, y in others])
+            if kept != s:
+                gx = gx.reshape(tuple(x.shape[k] if c in present else 1 for k, c in enumerate(s)))
+                gx = broadcast_to(gx, x.shape)
+            grads.append(gx)
+        return tuple(grads)
+
+
+def matmul(x, y): return MatMul()(x, y)
+def einsum(subscripts, *operands): return Einsum(subscripts)(*operands)
+
+
+from autograd_core.ops.shape import broadcast_to  # noqa: E402

@@ -1,0 +1,107 @@
+"""Ops that move values without arithmetic: reshape, transpose, broadcast, index, join."""
+
+import numpy as np
+
+from autograd_core.function import Function
+from autograd_core.shapes import normalize_axes
+
+
+class Reshape(Function):
+    """x viewed with another shape (-1 allowed)."""
+    def __init__(self, shape): self.shape = shape
+    def forward(self, x): return np.reshape(x, self.shape)
+    def vjp(self, g, out, x): return (g.reshape(x.shape),)
+
+
+class Transpose(Function):
+    """Axes permuted by `axes` (None reverses them)."""
+    def __init__(self, axes=None): self.axes = axes
+    def forward(self, x): return np.transpose(x, self.axes)
+    def vjp(self, g, out, x):
+        return (g.transpose(None if self.axes is None else tuple(np.argsort(self.axes))),)
+
+
+class BroadcastTo(Function):
+    """x repeated up to `shape` by NumPy's rules; the engine sums the gradient back down."""
+    def __init__(self, shape): self.shape = tuple(shape)
+    def forward(self, x): return np.broadcast_to(x, self.shape)
+    def vjp(self, g, out, x): return (g,)
+
+
+class Cast(Function):
+    """x converted to `dtype`; the gradient is converted back by the engine."""
+    def __init__(self, dtype): self.dtype = np.dtype(dtype)
+    def forward(self, x): return np.asarray(x).astype(self.dtype)
+    def vjp(self, g, out, x): return (g,)
+
+
+class GetItem(Function):
+    """x[index], basic or advanced indexing; repeated indices accumulate their gradients."""
+    def __init__(self, index): self.index = index
+    def forward(self, x): return x[self.index]
+    def vjp(self, g, out, x): return (ScatterAdd(self.index, x.shape)(g),)
+
+
+class ScatterAdd(Function):
+    """zeros(shape) with g added at `index` (the adjoint of GetItem)."""
+    def __init__(self, index, shape): self.index, self.shape = index, shape
+
+    def forward(self, g):
+        out = np.zeros(self.shape, dtype=np.result_type(g))
+        if _is_basic(self.index):
+            out[self.index] = g  # a basic index names each element once: plain assignment
+        else:
+            np.add.at(out, self.index, g)
+        return out
+
+    def vjp(self, g, out, x): return (g[self.index],)
+
+
+def _is_basic(index):
+    items = index if isinstance(index, tuple) else (index,)
+    return all(i is None or i is Ellipsis or isinstance(i, (int, np.integer, slice)) for i in items)
+
+
+class Concatenate(Function):
+    """Inputs joined along an existing `axis`."""
+    def __init__(self, axis=0): self.axis = axis
+    def forward(self, *xs): return np.concatenate(xs, axis=self.axis)
+
+    def vjp(self, g, out, *xs):
+        axis = normalize_axes(self.axis, out.ndim)[0]
+        ends = np.cumsum([x.shape[axis] for x in xs])
+        lead = (slice(None),) * axis
+        return tuple(g[lead + (slice(e - x.shape[axis], e),)] for x, e in zip(xs, ends))
+
+
+class Stack(Function):
+    """Inputs of one shape joined along a new `axis`."""
+    def __init__(self, axis=0): self.axis = axis
+    def forward(self, *xs): return np.stack(xs, axis=self.axis)
+
+    def vjp(self, g, out, *xs):
+        lead = (slice(None),) * normalize_axes(self.axis, out.ndim)[0]
+        return tuple(g[lead + (i,)] for i in range(len(xs)))
+
+
+def reshape(x, shape): return Reshape(shape)(x)
+def transpose(x, axes=None): return Transpose(None if axes is None else tuple(axes))(x)
+def broadcast_to(x, shape): return BroadcastTo(shape)(x)
+def astype(x, dtype): return Cast(dtype)(x)
+def concatenate(xs, axis=0): return Concatenate(axis)(*xs)
+def stack(xs, axis=0): return Stack(axis)(*xs)
+
+
+def swapaxes(x, axis1, axis2):
+    axes = list(range(np.ndim(x)))
+    axes[axis1], axes[axis2] = axes[axis2], axes[axis1]
+    return transpose(x, axes)
+
+
+def getitem(x, index):
+    """x[index]; Tensors inside the index are used as integer or boolean arrays."""
+    if isinstance(index, tuple):
+        index = tuple(np.asarray(i) if hasattr(i, "__array__") else i for i in index)
+    elif hasattr(index, "__array__") or isinstance(index, list):
+        index = np.asarray(index)
+    return GetItem(index)(x)

@@ -1,0 +1,167 @@
+"""Tensor: an ndarray, its gradient and the link to the op that made it. No derivative code here."""
+
+import numpy as np
+
+
+class Tensor:
+    """A NumPy array that records the ops applied to it, for reverse-mode differentiation.
+
+    `data` is the ndarray (0-d for scalars); `grad` the accumulated gradient (a Tensor) after
+    `backward()`; `requires_grad` marks leaves to differentiate with respect to. Only floating
+    tensors may require grad. Tensors are immutable apart from `grad` and the in-place updates
+    (`sub_`, `copy_`, ...) that optimisers make under `no_grad`.
+    """
+
+    __slots__ = ("data", "grad", "requires_grad", "name", "_op", "_inputs", "_versions",
+                 "_version", "__weakref__")
+    __array_ufunc__ = None  # np.exp(t) raises instead of silently dropping the graph
+
+    def __init__(self, data, requires_grad=False, dtype=None, name=None):
+        if isinstance(data, Tensor):
+            data = data.data
+        data = np.asarray(data, dtype=dtype)
+        if data.dtype.kind not in "biufc":
+            raise TypeError(f"Tensor data must be numeric, got an array of dtype {data.dtype}")
+        if requires_grad and data.dtype.kind != "f":
+            raise TypeError(
+                f"only floating-point tensors can require grad, got dtype {data.dtype}; "
+                "pass float data or dtype=np.float64"
+            )
+        self.data, self.grad, self.requires_grad, self.name = data, None, bool(requires_grad), name
+        self._op, self._inputs, self._versions, self._version = None, (), (), 0
+
+    @classmethod
+    def _wrap(cls, data):
+        """A constant or op output around an ndarray, without the checks of __init__."""
+        t = object.__new__(cls)
+        t.data, t.grad, t.requires_grad, t.name = data, None, False, None
+        t._op, t._inputs, t._versions, t._version = None, (), (), 0
+        return t
+
+    # --- what it is -------------------------------------------------------------------------
+    shape = property(lambda self: self.data.shape)
+    ndim = property(lambda self: self.data.ndim)
+    size = property(lambda self: self.data.size)
+    dtype = property(lambda self: self.data.dtype)
+    is_leaf = property(lambda self: self._op is None)
+    op = property(lambda self: self._op, doc="The Function that made this tensor (None for a leaf).")
+    inputs = property(lambda self: self._inputs, doc="The tensors this one was computed from.")
+
+    def item(self):
+        return self.data.item()
+
+    def numpy(self) -> np.ndarray:
+        return self.data
+
+    def detach(self) -> "Tensor":
+        """The same data, cut from the graph."""
+        return Tensor._wrap(self.data)
+
+    def __array__(self, dtype=None, copy=None):
+        return self.data if dtype is None else self.data.astype(dtype, copy=False)
+
+    def __len__(self):
+        return len(self.data)
+
+    def __bool__(self):
+        return bool(self.data)
+
+    def __float__(self):
+        return float(self.data)
+
+    def __int__(self):
+        return int(self.data)
+
+    def __repr__(self):
+        body = np.array2string(self.data, prefix="Tensor(", separator=", ", threshold=20)
+        extra = f", dtype={self.dtype}" if self.dtype not in (np.float64, np.int64, np.bool_) else ""
+        if self._op is not None:
+            extra += f", op={type(self._op).__name__}"
+        elif self.requires_grad:
+            extra += ", requires_grad=True"
+        if self.name:
+            extra += f", name={self.name!r}"
+        return f"Tensor({body}{extra})"
+
+    # --- differentiation ----------------------------------------------------------------------
+    def backward(self, grad=None, retain_graph=False, create_graph=False):
+        """Accumulate d(self)/d(leaf) into every leaf's `.grad`. `grad` is required unless self has one element."""
+        backprop.backward(self, grad, retain_graph=retain_graph, create_graph=create_graph)
+
+    # --- in-place updates (optimisers); each bumps the version that backward checks -----------
+    def _bump(self):
+        if self._op is not None or (self.requires_grad and grad_mode._enabled):
+            raise RuntimeError(
+                "in-place update of a tensor that requires grad: do it under `no_grad()` on a leaf"
+            )
+        self._version += 1
+        return self
+
+    def copy_(self, value):
+        self.data[...] = np.asarray(value)
+        return self._bump()
+
+    def add_(self, value, alpha=1.0):
+        self.data += np.asarray(value, dtype=self.dtype) * alpha if alpha != 1.0 else np.asarray(value)
+        return self._bump()
+
+    def sub_(self, value):
+        self.data -= np.asarray(value)
+        return self._bump()
+
+    def mul_(self, value):
+        self.data *= np.asarray(value)
+        return self._bump()
+
+    # --- operators and methods: each one line, calling the op in autograd_core.ops -------------
+    def __add__(self, other): return ops.add(self, other)
+    def __radd__(self, other): return ops.add(other, self)
+    def __sub__(self, other): return ops.subtract(self, other)
+    def __rsub__(self, other): return ops.subtract(other, self)
+    def __mul__(self, other): return ops.multiply(self, other)
+    def __rmul__(self, other): return ops.multiply(other, self)
+    def __truediv__(self, other): return ops.divide(self, other)
+    def __rtruediv__(self, other): return ops.divide(other, self)
+    def __pow__(self, other): return ops.power(self, other)
+    def __rpow__(self, other): return ops.power(other, self)
+    def __matmul__(self, other): return ops.matmul(self, other)
+    def __rmatmul__(self, other): return ops.matmul(other, self)
+    def __neg__(self): return ops.negative(self)
+    def __pos__(self): return self
+    def __abs__(self): return ops.abs(self)
+    def __getitem__(self, index): return ops.getitem(self, index)
+
+    # comparisons give plain boolean arrays: they have no gradient
+    def __lt__(self, other): return self.data < np.asarray(other)
+    def __le__(self, other): return self.data <= np.asarray(other)
+    def __gt__(self, other): return self.data > np.asarray(other)
+    def __ge__(self, other): return self.data >= np.asarray(other)
+    def __eq__(self, other): return self.data == np.asarray(other)
+    def __ne__(self, other): return self.data != np.asarray(other)
+    __hash__ = None  # elementwise == makes tensors unhashable; the engine keys nodes by id()
+
+    def exp(self): return ops.exp(self)
+    def log(self): return ops.log(self)
+    def sqrt(self): return ops.sqrt(self)
+    def tanh(self): return ops.tanh(self)
+    def sigmoid(self): return ops.sigmoid(self)
+    def relu(self): return ops.relu(self)
+    def abs(self): return ops.abs(self)
+    def clip(self, a_min, a_max): return ops.clip(self, a_min, a_max)
+    def sum(self, axis=None, keepdims=False): return ops.sum(self, axis=axis, keepdims=keepdims)
+    def mean(self, axis=None, keepdims=False): return ops.mean(self, axis=axis, keepdims=keepdims)
+    def var(self, axis=None, keepdims=False): return ops.var(self, axis=axis, keepdims=keepdims)
+    def max(self, axis=None, keepdims=False): return ops.max(self, axis=axis, keepdims=keepdims)
+    def min(self, axis=None, keepdims=False): return ops.min(self, axis=axis, keepdims=keepdims)
+    def reshape(self, *shape): return ops.reshape(self, shape[0] if len(shape) == 1 else shape)
+    def flatten(self): return ops.reshape(self, (-1,))
+    def transpose(self, *axes): return ops.transpose(self, axes[0] if len(axes) == 1 else axes or None)
+    def swapaxes(self, axis1, axis2): return ops.swapaxes(self, axis1, axis2)
+    def broadcast_to(self, shape): return ops.broadcast_to(self, shape)
+    def astype(self, dtype): return ops.astype(self, dtype)
+    T = property(lambda self: ops.transpose(self))
+    mT = property(lambda self: ops.swapaxes(self, -1, -2))
+
+
+# The one import cycle of the engine: Tensor's methods call the ops, and the ops build Tensors.
+from autograd_core import backprop, grad_mode, ops  # noqa: E402
