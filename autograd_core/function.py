@@ -39,6 +39,7 @@ class Function:
     """Base class of every op: see the module docstring for the contract."""
 
     site = None  # "file:line" of the user code that created the op (anomaly mode only)
+    scope = ()  # the name_scope blocks (e.g. a Module's dotted name) the op was recorded in
 
     def forward(self, *arrays):
         raise NotImplementedError(f"{type(self).__name__} defines no forward")
@@ -62,6 +63,7 @@ class Function:
             check_finite(self, "forward", out.data, arrays)
         if grad_mode._enabled and any(isinstance(x, Tensor) and x.requires_grad for x in inputs):
             out.requires_grad = True
+            self.scope = grad_mode._scope
             out._op = self
             out._inputs = tuple(
                 x if isinstance(x, Tensor) else Tensor._wrap(a) for x, a in zip(inputs, arrays)

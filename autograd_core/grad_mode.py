@@ -7,6 +7,7 @@ import contextlib
 
 _enabled = True  # read by Function.__call__ on every op
 _anomaly = False  # when on, ops remember where they were created and check for NaN/Inf
+_scope = ()  # names of the enclosing name_scope blocks, recorded on each op (for graph pictures)
 
 
 def is_grad_enabled() -> bool:
@@ -72,5 +73,33 @@ class detect_anomaly(contextlib.ContextDecorator):
         return False
 
 
-__all__ = ["is_grad_enabled", "set_grad_enabled", "no_grad", "enable_grad",
+class name_scope(contextlib.ContextDecorator):
+    """Tag the ops recorded inside with `name` (nested scopes join with '.').
+
+    nn.Module uses it so that a graph picture can group nodes by the module that made them.
+    """
+
+    def __init__(self, name: str):
+        self.name = str(name)
+
+    def _recreate_cm(self):
+        return name_scope(self.name)
+
+    def __enter__(self):
+        global _scope
+        self.prev = _scope
+        _scope = _scope + (self.name,) if self.name else _scope
+
+    def __exit__(self, *exc):
+        global _scope
+        _scope = self.prev
+        return False
+
+
+def current_scope() -> str:
+    """The dotted name of the enclosing name_scope blocks ('' outside any)."""
+    return ".".join(_scope)
+
+
+__all__ = ["name_scope", "current_scope", "is_grad_enabled", "set_grad_enabled", "no_grad", "enable_grad",
            "is_anomaly_enabled", "detect_anomaly"]
