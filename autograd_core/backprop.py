@@ -63,9 +63,9 @@ def _walk(roots, seeds, retain_graph, create_graph):
             if any(x._version != v for x, v in zip(node._inputs, node._versions)):
                 changed = next(x for x, v in zip(node._inputs, node._versions) if x._version != v)
                 raise RuntimeError(
-                    f"an input of {type(op).__name__} (shape {changed.shape}"
-                    + (f", name {changed.name!r}" if changed.name else "")
-                    + ") was modified in place after the op used it; its gradient would be wrong"
+                    f"tensor {changed.name or ''!r} of shape {changed.shape}, an input of "
+                    f"{type(op).__name__}, was modified in place after the op used it: "
+                    "its gradient would be wrong; run the forward again after the update"
                 )
             if create_graph:
                 gxs = op.vjp(g, node, *node._inputs)

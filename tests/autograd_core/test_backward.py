@@ -1,0 +1,227 @@
+"""How the backward pass walks, accumulates, frees and refuses."""
+
+import gc
+import weakref
+
+import numpy as np
+import pytest
+
+import autograd_core as ag
+from autograd_core import Tensor
+
+
+def test_diamond_fan_out_sums_both_paths():
+    x = Tensor(3.0, requires_grad=True)
+    a, b = x * 2.0, x * 5.0
+    (a * b).backward()  # d(10 x^2)/dx = 20 x
+    assert x.grad.item() == 60.0
+
+
+def test_x_times_x_counts_the_input_twice():
+    x = Tensor([1.0, -2.0], requires_grad=True)
+    (x * x).sum().backward()
+    np.testing.assert_array_equal(x.grad, [2.0, -4.0])
+
+
+def test_reuse_across_ops_accumulates():
+    x = Tensor(0.5, requires_grad=True)
+    y = ag.exp(x) + ag.tanh(x) * x
+    y.backward()
+    expected = np.exp(0.5) + (1 - np.tanh(0.5) ** 2) * 0.5 + np.tanh(0.5)
+    assert x.grad.item() == pytest.approx(expected, rel=1e-14)
+
+
+def test_grad_accumulates_over_two_backward_calls():
+    x = Tensor([1.0, 2.0], requires_grad=True)
+    (x * 3.0).sum().backward()
+    (x * x).sum().backward()
+    np.testing.assert_array_equal(x.grad, [3.0 + 2.0, 3.0 + 4.0])
+
+
+def test_explicit_seed_for_non_scalar_output():
+    x = Tensor([1.0, 2.0, 3.0], requires_grad=True)
+    (x * x).backward(np.array([1.0, 0.0, -1.0]))
+    np.testing.assert_array_equal(x.grad, [2.0, 0.0, -6.0])
+
+
+def test_constants_get_no_grad():
+    x = Tensor([1.0, 2.0], requires_grad=True)
+    c = Tensor([5.0, 6.0])
+    (x * c).sum().backward()
+    assert c.grad is None
+    np.testing.assert_array_equal(x.grad, [5.0, 6.0])
+
+
+def test_no_grad_records_nothing():
+    x = Tensor([1.0, 2.0], requires_grad=True)
+    with ag.no_grad():
+        y = x * 2.0
+    assert not y.requires_grad and y.is_leaf and y.inputs == ()
+
+
+def test_no_grad_works_as_decorator_and_restores_the_mode():
+    @ag.no_grad()
+    def double(t):
+        assert not ag.is_grad_enabled()
+        return t * 2.0
+
+    x = Tensor(1.0, requires_grad=True)
+    assert not double(x).requires_grad
+    assert ag.is_grad_enabled()
+
+
+def test_enable_grad_inside_no_grad_records():
+    x = Tensor(1.0, requires_grad=True)
+    with ag.no_grad(), ag.enable_grad():
+        y = x * 2.0
+    assert y.requires_grad
+
+
+def test_chain_of_a_million_ops_differentiates():
+    x = Tensor(0.5, requires_grad=True)
+    y = x
+    for _ in range(1_000_000):
+        y = y + 1e-6
+    y.backward()
+    assert x.grad.item() == 1.0
+
+
+def test_graph_is_freed_after_backward():
+    x = Tensor(np.ones(3), requires_grad=True)
+    hidden = ag.tanh(x)
+    ref = weakref.ref(hidden)
+    loss = (hidden * 2.0).sum()
+    del hidden
+    gc.collect()
+    assert ref() is not None  # still held by the graph
+    loss.backward()
+    assert ref() is None  # released by backward, without waiting for the garbage collector
+
+
+def test_retain_graph_keeps_intermediates():
+    x = Tensor(np.ones(3), requires_grad=True)
+    hidden = ag.tanh(x)
+    ref = weakref.ref(hidden)
+    loss = (hidden * 2.0).sum()
+    del hidden
+    loss.backward(retain_graph=True)
+    assert ref() is not None
+    loss.backward()
+    np.testing.assert_allclose(x.grad, 2 * 2 * (1 - np.tanh(1.0) ** 2))
+
+
+def test_second_backward_through_freed_graph_raises():
+    x = Tensor(2.0, requires_grad=True)
+    y = x * x
+    y.backward()
+    with pytest.raises(RuntimeError, match="retain_graph=True"):
+        y.backward()
+
+
+def test_backward_through_a_shared_freed_subgraph_raises():
+    x = Tensor(2.0, requires_grad=True)
+    h = ag.exp(x)
+    (h * 2.0).backward()
+    with pytest.raises(RuntimeError, match="already released"):
+        (h * 3.0).backward()
+
+
+def test_backward_on_non_scalar_without_grad_names_the_shape():
+    x = Tensor(np.ones((2, 3)), requires_grad=True)
+    with pytest.raises(RuntimeError, match=r"shape \(2, 3\)"):
+        (x * 2.0).backward()
+
+
+def test_backward_with_grad_of_wrong_shape_names_both_shapes():
+    x = Tensor(np.ones((2, 3)), requires_grad=True)
+    with pytest.raises(ValueError, match=r"\(3,\).*\(2, 3\)"):
+        (x * 2.0).backward(np.ones(3))
+
+
+def test_backward_on_tensor_without_history_raises():
+    with pytest.raises(RuntimeError, match="no history"):
+        Tensor(1.0).backward()
+
+
+def test_grad_returns_gradients_without_touching_dot_grad():
+    x = Tensor([1.0, 2.0], requires_grad=True)
+    y = Tensor(3.0, requires_grad=True)
+    gx, gy = ag.grad((x * y).sum(), [x, y])
+    np.testing.assert_array_equal(gx, [3.0, 3.0])
+    assert gy.item() == 3.0
+    assert x.grad is None and y.grad is None
+
+
+def test_grad_with_respect_to_an_intermediate():
+    x = Tensor(2.0, requires_grad=True)
+    h = x * 3.0
+    (gh,) = ag.grad(h * h, h)
+    assert gh.item() == 12.0
+
+
+def test_grad_of_unused_input_raises_unless_allowed():
+    x = Tensor(1.0, requires_grad=True)
+    z = Tensor(1.0, requires_grad=True)
+    with pytest.raises(RuntimeError, match="allow_unused"):
+        ag.grad(x * 2.0, [x, z], retain_graph=True)
+    assert ag.grad(x * 2.0, [x, z], allow_unused=True)[1] is None
+
+
+def test_grad_sums_over_several_outputs():
+    x = Tensor(2.0, requires_grad=True)
+    (g,) = ag.grad([x * x, x * 3.0], x)
+    assert g.item() == 7.0
+
+
+def test_in_place_update_of_a_used_leaf_is_detected_at_backward():
+    w = Tensor([1.0, 2.0], requires_grad=True, name="w")
+    loss = (w * w).sum()
+    with ag.no_grad():
+        w.sub_(np.array([0.5, 0.5]))
+    with pytest.raises(RuntimeError, match=r"tensor 'w' of shape \(2,\).*modified in place"):
+        loss.backward()
+
+
+def test_in_place_update_outside_no_grad_is_refused():
+    w = Tensor([1.0], requires_grad=True)
+    with pytest.raises(RuntimeError, match="no_grad"):
+        w.sub_(np.array([1.0]))
+
+
+def test_custom_function_with_forward_and_vjp():
+    class Cube(ag.Function):
+        def forward(self, x):
+            return x ** 3
+
+        def vjp(self, g, out, x):
+            return (g * 3 * x * x,)
+
+    x = Tensor(2.0, requires_grad=True)
+    Cube()(x).backward()
+    assert x.grad.item() == 12.0
+
+
+def test_vjp_returning_a_list_instead_of_tuple_is_named():
+    class Bad(ag.Function):
+        def forward(self, x):
+            return x * 1.0
+
+        def vjp(self, g, out, x):
+            return [g]
+
+    x = Tensor(2.0, requires_grad=True)
+    with pytest.raises(TypeError, match="Bad.vjp must return a tuple"):
+        Bad()(x).backward()
+
+
+def test_vjp_returning_an_unreducible_shape_is_named():
+    class Bad(ag.Function):
+        def forward(self, x):
+            return x * 1.0
+
+        def vjp(self, g, out, x):
+            return (np.ones(7),)
+
+    x = Tensor(np.ones(3), requires_grad=True)
+    with pytest.raises(ValueError, match=r"Bad.vjp.*\(7,\).*\(3,\)"):
+        Bad()(x).sum().backward()

@@ -1,0 +1,64 @@
+"""float32 stays float32; integers cannot require grad."""
+
+import numpy as np
+import pytest
+
+import autograd_core as ag
+from autograd_core import Tensor
+
+
+def test_float32_survives_python_number_constants():
+    x = Tensor(np.ones(3, dtype=np.float32), requires_grad=True)
+    y = (x * 2.5 + 1) / 3.0 - 0.5
+    assert y.dtype == np.float32
+
+
+def test_float32_survives_float64_array_constants():
+    x = Tensor(np.ones(3, dtype=np.float32), requires_grad=True)
+    assert (x * np.array([1.0, 2.0, 3.0])).dtype == np.float32
+
+
+def test_float32_gradient_stays_float32():
+    x = Tensor(np.ones((2, 3), dtype=np.float32), requires_grad=True)
+    w = Tensor(np.ones((3, 4), dtype=np.float32), requires_grad=True)
+    (ag.tanh(x @ w) * 2.0).sum().backward()
+    assert x.grad.dtype == np.float32 and w.grad.dtype == np.float32
+
+
+def test_mixed_precision_gradient_takes_each_inputs_dtype():
+    x = Tensor(np.ones(2, dtype=np.float32), requires_grad=True)
+    y = Tensor(np.ones(2, dtype=np.float64), requires_grad=True)
+    (x * y).sum().backward()
+    assert x.grad.dtype == np.float32 and y.grad.dtype == np.float64
+
+
+def test_integer_tensor_cannot_require_grad():
+    with pytest.raises(TypeError, match="only floating-point tensors can require grad.*int64"):
+        Tensor([1, 2], requires_grad=True)
+
+
+def test_object_array_is_refused():
+    with pytest.raises(TypeError, match="numeric"):
+        Tensor(np.array([object()]))
+
+
+def test_python_scalar_gives_a_0d_float64_tensor():
+    t = Tensor(2.0)
+    assert t.shape == () and t.dtype == np.float64 and t.item() == 2.0
+
+
+def test_numpy_functions_on_tensors_are_refused_instead_of_dropping_the_graph():
+    with pytest.raises(TypeError):
+        np.exp(Tensor([1.0], requires_grad=True))
+
+
+def test_array_protocol_gives_the_data():
+    t = Tensor([1.0, 2.0])
+    assert np.asarray(t) is t.data
+    np.testing.assert_allclose(t, [1.0, 2.0])
+
+
+def test_ops_on_plain_arrays_return_plain_arrays():
+    out = ag.exp(np.array([0.0, 1.0]))
+    assert isinstance(out, np.ndarray)
+    np.testing.assert_allclose(out, np.exp([0.0, 1.0]))
