@@ -54,7 +54,7 @@ class Function:
         arrays = [x.data if isinstance(x, Tensor) else _constant(x, ref.dtype) for x in inputs]
         try:
             data = self.forward(*arrays)
-        except (ValueError, TypeError) as e:
+        except (ValueError, TypeError, IndexError) as e:
             shapes = ", ".join(str(np.shape(a)) for a in arrays)
             raise type(e)(f"{type(self).__name__}: {e} (input shapes {shapes})") from None
         out = Tensor._wrap(data if type(data) is np.ndarray else np.asarray(data))
