@@ -13,7 +13,10 @@ is used here.
 from nn import data, init, optim, train
 from nn.layers import Identity, LeakyReLU, Linear, ReLU, Sequential, Sigmoid, Tanh
 from nn.losses import (
-    binary_cross_entropy, binary_cross_entropy_with_logits, cross_entropy, mse_loss,
+    binary_cross_entropy,
+    binary_cross_entropy_with_logits,
+    cross_entropy,
+    mse_loss,
 )
 from nn.models import MLP, ResidualBlock, ResNet
 from nn.module import Module, Parameter

@@ -59,7 +59,7 @@ def train_test_split(X, y, test_fraction=0.25, seed=0):
     if len(X) != len(y):
         raise ValueError(f"X has {len(X)} rows but y has {len(y)}")
     order = np.random.default_rng(seed).permutation(len(X))
-    n_test = int(round(len(X) * test_fraction))
+    n_test = round(len(X) * test_fraction)
     test, train = order[:n_test], order[n_test:]
     return (X[train], y[train]), (X[test], y[test])
 

@@ -8,7 +8,8 @@ import numpy as np
 
 import autograd_core as ag
 from nn import init
-from nn.layers import Linear, activation as make_activation
+from nn.layers import Linear
+from nn.layers import activation as make_activation
 from nn.module import Module, Parameter
 
 

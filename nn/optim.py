@@ -51,21 +51,22 @@ class Optimizer:
         raise NotImplementedError
 
     def load_state_dict(self, state):
-        """Restore what `state_dict()` returned (same parameters, same order)."""
+        """Restore what `state_dict()` returned (for the same parameters, in the same order)."""
+        state = dict(state)
+        kind = state.pop("type", type(self).__name__)
+        if kind != type(self).__name__:
+            raise ValueError(f"the state of a {kind} cannot be loaded into a {type(self).__name__}")
         for key, value in state.items():
-            if key == "type":
-                if value != type(self).__name__:
-                    raise ValueError(f"state of a {value} cannot be loaded into a "
-                                     f"{type(self).__name__}")
-                continue
             current = getattr(self, key, None)
-            if isinstance(current, list):
+            if current is None:
+                raise ValueError(f"{type(self).__name__} has no state called {key!r}")
+            if isinstance(current, list):  # one entry per parameter
                 if len(value) != len(self.params):
                     raise ValueError(f"'{key}' holds {len(value)} entries for "
                                      f"{len(self.params)} parameters")
-                value = [None if v is None else (np.array(v, dtype=p.dtype) if isinstance(v, np.ndarray)
-                                                 else v) for v, p in zip(value, self.params)]
-            setattr(self, key, tuple(value) if isinstance(current, tuple) else value)
+                value = [np.array(v, dtype=p.dtype) if isinstance(v, np.ndarray) else v
+                         for v, p in zip(value, self.params)]
+            setattr(self, key, type(current)(value) if isinstance(current, tuple) else value)
         return self
 
 

@@ -14,8 +14,9 @@ from nn.data import DataLoader
 
 
 class History(dict):
-    """Per-epoch lists: "loss", "accuracy" (averaged over the epoch's batches) and, with
-    validation data, "val_loss", "val_accuracy" (after the epoch); one key per metric."""
+    """Per-epoch lists: "loss" and "accuracy" (the batches' values during the epoch, averaged
+    weighted by batch size) and, with validation data, "val_loss" and "val_accuracy" (computed
+    after the epoch by `evaluate`); one key per metric."""
 
 
 def accuracy(outputs, labels, threshold=0.5):
@@ -65,21 +66,16 @@ def predict(model, X, batch_size=1024):
 
 
 def evaluate(model, loss_fn, data, batch_size=1024, metrics=None):
-    """{"loss": mean loss, metric name: value} over `data` ((X, y) or a DataLoader), no graph.
+    """{"loss": loss over all of `data`, metric name: value}, in eval mode without a graph.
 
-    The loss is averaged over batches weighted by their size, which equals the loss over the
-    whole set for mean-reduced losses.
+    `data` is (X, y) or a DataLoader; the loss is computed once on every output together, so
+    it means what `loss_fn`'s reduction says (a mean, or seed 000's sum).
     """
     loader = _loader(data, batch_size, False, None, "data")
     metrics = _default_metrics(loader.y) if metrics is None else metrics
     outputs = predict(model, loader.X, batch_size)
     with ag.no_grad():
-        totals = {"loss": 0.0}
-        for start in range(0, len(outputs), batch_size):
-            out = ag.Tensor(outputs[start:start + batch_size])
-            y = loader.y[start:start + batch_size]
-            totals["loss"] += float(loss_fn(out, y).item()) * len(y)
-    result = {"loss": totals["loss"] / len(outputs)}
+        result = {"loss": float(loss_fn(ag.Tensor(outputs), loader.y).item())}
     for name, fn in metrics.items():
         result[name] = float(fn(outputs, loader.y))
     return result
@@ -153,7 +149,7 @@ def _progress_bar(epochs, progress):
         progress = sys.stderr.isatty()
         if progress:
             try:
-                import tqdm  # noqa: F401
+                import tqdm
             except ImportError:
                 progress = False
     if not progress:

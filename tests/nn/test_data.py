@@ -33,7 +33,7 @@ def test_point_sets_are_balanced_2d_and_reproducible(make):
     X, y = make(101, seed=3)
     assert X.shape == (101, 2) and X.dtype == np.float64 and y.dtype == np.int64
     assert set(np.unique(y)) == {0, 1} and abs(int(y.sum()) - 50) <= 1
-    X2, y2 = make(101, seed=3)
+    X2, _ = make(101, seed=3)
     np.testing.assert_array_equal(X, X2)
     assert not np.array_equal(X, make(101, seed=4)[0])
 
@@ -59,13 +59,13 @@ def test_dim_pads_points_with_zero_coordinates():
 
 def test_train_test_split_partitions_the_rows():
     X, y = np.arange(20.0).reshape(10, 2), np.arange(10)
-    (Xa, ya), (Xb, yb) = nn.data.train_test_split(X, y, test_fraction=0.3, seed=1)
+    (Xa, ya), (_, yb) = nn.data.train_test_split(X, y, test_fraction=0.3, seed=1)
     assert len(yb) == 3 and sorted(np.r_[ya, yb]) == list(range(10))
     np.testing.assert_array_equal(Xa[:, 0], 2 * ya)
 
 
 def test_load_digits_gives_64_features_in_unit_range():
-    (X, y), (Xt, yt) = nn.data.load_digits(seed=0)
+    (X, y), (Xt, _) = nn.data.load_digits(seed=0)
     assert X.shape[1] == 64 and len(X) + len(Xt) == 1797
     assert X.min() == 0.0 and X.max() == 1.0 and set(np.unique(y)) == set(range(10))
 

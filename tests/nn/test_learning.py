@@ -1,6 +1,5 @@
 """Learning on real data, each in about a second: the seeds' models do what they are for."""
 
-import numpy as np
 
 import nn
 

@@ -199,8 +199,8 @@ def test_mlp_gradients_equal_seed004_generic_loop():
     loss = nn.mse_loss(model(x0.T), target.T)
     loss.backward()
 
-    f = lambda y: np.where(y > 0, y, alpha * y)  # noqa: E731
-    f_prime = lambda y: np.maximum(y > 0, alpha)  # noqa: E731  (1 or alpha)
+    f = lambda y: np.where(y > 0, y, alpha * y)
+    f_prime = lambda y: np.maximum(y > 0, alpha)  # 1 or alpha
     xs, ys = [], []
     x = x0
     for layer in model.layers:  # W of shape (outs, ins): y = W x + b
