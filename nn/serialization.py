@@ -16,6 +16,7 @@ import numpy as np
 
 from nn.layers import Identity, LeakyReLU, Linear, ReLU, Sequential, Sigmoid, Tanh
 from nn.models import MLP, ResidualBlock, ResNet
+from nn.module import Module
 
 FORMAT, VERSION = "autograd-core-nn", 1
 ARCHITECTURE_KEY = "__architecture__"
@@ -61,7 +62,7 @@ def build(description):
         raise ValueError(f"cannot build {name} from config {config}: {e}") from None
 
 
-def save(model, path, metadata=None):
+def save(model: Module, path, metadata: dict | None = None):
     """Write the model's weights and architecture to `path` (a .npz file), atomically.
 
     `metadata`: optional JSON-serialisable dict stored alongside (e.g. training settings).
@@ -86,12 +87,12 @@ def save(model, path, metadata=None):
     return path
 
 
-def read_description(path):
+def read_description(path) -> dict:
     """The JSON description stored in a saved model (class, config, parameters, metadata)."""
     return _read(path)[0]
 
 
-def load(path):
+def load(path) -> Module:
     """The model saved at `path`, rebuilt from its description and filled with its weights.
 
     Never runs code from the file. Raises FileNotFoundError if there is no file, and ValueError

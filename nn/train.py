@@ -19,7 +19,7 @@ class History(dict):
     after the epoch by `evaluate`); one key per metric."""
 
 
-def accuracy(outputs, labels, threshold=0.5):
+def accuracy(outputs, labels, threshold=0.5) -> float:
     """Fraction of correct predictions: argmax over classes for outputs (N, C) with C > 1, else
     output > threshold (0.5 for probabilities; pass 0.0 for logits) against 0/1 labels."""
     outputs, labels = np.asarray(outputs), np.asarray(labels).reshape(-1)
@@ -52,8 +52,9 @@ def _loader(data, batch_size, shuffle, seed, name):
     return DataLoader(data[0], data[1], batch_size=batch_size, shuffle=shuffle, seed=seed)
 
 
-def predict(model, X, batch_size=1024):
+def predict(model, X, batch_size=1024) -> np.ndarray:
     """The model's outputs for X as an ndarray, computed in eval mode without recording a graph."""
+    X = np.asarray(X)
     was_training = model.training
     model.eval()
     try:
@@ -65,7 +66,7 @@ def predict(model, X, batch_size=1024):
     return np.concatenate(outs)
 
 
-def evaluate(model, loss_fn, data, batch_size=1024, metrics=None):
+def evaluate(model, loss_fn, data, batch_size=1024, metrics=None) -> dict:
     """{"loss": loss over all of `data`, metric name: value}, in eval mode without a graph.
 
     `data` is (X, y) or a DataLoader; the loss is computed once on every output together, so
@@ -82,7 +83,7 @@ def evaluate(model, loss_fn, data, batch_size=1024, metrics=None):
 
 
 def fit(model, loss_fn, optimizer, train_data, val_data=None, epochs=10, batch_size=32, seed=0,
-        shuffle=True, progress=None, metrics=None, on_epoch_end=None):
+        shuffle=True, progress=None, metrics=None, on_epoch_end=None) -> History:
     """Train `model` by mini-batch steps of `optimizer` on `loss_fn(model(X_batch), y_batch)`.
 
     Args:
