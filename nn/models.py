@@ -1,0 +1,120 @@
+"""The seeds' networks: MLP (seeds 001-004) and the residual network of seed 000.
+
+Each model can describe itself with `get_config()` (JSON-ready constructor arguments), which is
+what `nn.save` stores beside the weights.
+"""
+
+import numpy as np
+
+import autograd_core as ag
+from nn import init
+from nn.layers import Linear
+from nn.layers import activation as make_activation
+from nn.module import Module, Parameter
+
+
+class MLP(Module):
+    """Fully connected layers `layers.0 ... layers.L-1` of the given sizes, e.g. (784, 128, 10).
+
+    `activation` follows every hidden layer, `output_activation` (None: none, i.e. logits) the
+    last. Weights start He-normal for ReLU-like activations and Glorot-normal otherwise; biases
+    start at zero.
+    """
+
+    def __init__(self, sizes, activation="relu", output_activation=None, negative_slope=0.01,
+                 *, rng=None, dtype=np.float64):
+        sizes = [int(s) for s in sizes]
+        if len(sizes) < 2 or min(sizes) < 1:
+            raise ValueError(f"MLP needs at least two positive sizes, got {sizes}")
+        self.sizes, self.negative_slope = sizes, float(negative_slope)
+        self.dtype = np.dtype(dtype).name
+        rng = np.random.default_rng(rng)
+        self.layers = [Linear(a, b, rng=rng, dtype=dtype) for a, b in zip(sizes[:-1], sizes[1:])]
+        self.activation = make_activation(activation, negative_slope)
+        self.output_activation = make_activation(output_activation, negative_slope)
+        self.activation_name, self.output_activation_name = activation, output_activation
+        for layer in self.layers:
+            if activation in ("relu", "leaky_relu"):
+                init.kaiming_normal_(layer.weight, rng, activation, negative_slope)
+            else:
+                init.xavier_normal_(layer.weight, rng)
+            init.zeros_(layer.bias)
+
+    def forward(self, x):
+        for layer in self.layers[:-1]:
+            x = self.activation(layer(x))
+        return self.output_activation(self.layers[-1](x))
+
+    def get_config(self):
+        return {"sizes": self.sizes, "activation": self.activation_name,
+                "output_activation": self.output_activation_name,
+                "negative_slope": self.negative_slope, "dtype": self.dtype}
+
+    def extra_repr(self):
+        return f"sizes={self.sizes}"
+
+
+class ResidualBlock(Module):
+    """y + step * act(y @ weight.T + bias): one explicit Euler step of width `dim`."""
+
+    def __init__(self, dim, step=0.1, activation="tanh", *, rng=None, dtype=np.float64):
+        self.dim, self.step, self.activation_name = int(dim), float(step), activation
+        rng = np.random.default_rng(rng)
+        self.weight = init.normal_(Parameter(np.empty((self.dim, self.dim), dtype=dtype)), rng)
+        self.bias = init.normal_(Parameter(np.empty(self.dim, dtype=dtype)), rng)
+        self.activation = make_activation(activation)
+
+    def forward(self, y):
+        return y + self.step * self.activation(ag.matmul(y, self.weight.T) + self.bias)
+
+    def get_config(self):
+        return {"dim": self.dim, "step": self.step, "activation": self.activation_name,
+                "dtype": self.weight.dtype.name}
+
+    def extra_repr(self):
+        return f"dim={self.dim}, step={self.step}, activation={self.activation_name!r}"
+
+
+class ResNet(Module):
+    """Seed 000's network on row-major data X of shape (N, dim), giving N outputs of shape (N,).
+
+        Y <- Y + step * act(Y @ W_k.T + b_k)     k = 0 .. depth-1    (blocks.k.weight, blocks.k.bias)
+        out = out_act(Y @ omega + mu)                                 (head.weight[0], head.bias[0])
+
+    Every layer has the width of the input: pad 2-D points with zeros to give it room
+    (`nn.data.spirals(..., dim=4)`). Parameters start as the seed's: standard normal.
+    With output_activation=None the outputs are logits (train with
+    binary_cross_entropy_with_logits).
+    """
+
+    def __init__(self, dim, depth, step=0.1, activation="tanh", output_activation="sigmoid",
+                 *, rng=None, dtype=np.float64):
+        self.dim, self.depth, self.step = int(dim), int(depth), float(step)
+        if self.dim < 1 or self.depth < 0:
+            raise ValueError(f"ResNet needs dim >= 1 and depth >= 0, got dim={dim}, depth={depth}")
+        self.activation_name, self.output_activation_name = activation, output_activation
+        self.dtype = np.dtype(dtype).name
+        rng = np.random.default_rng(rng)
+        self.blocks = [ResidualBlock(dim, step, activation, rng=rng, dtype=dtype)
+                       for _ in range(self.depth)]
+        self.head = Linear(dim, 1, rng=rng, dtype=dtype)
+        init.normal_(self.head.weight, rng)
+        init.normal_(self.head.bias, rng)
+        self.output_activation = make_activation(output_activation)
+
+    def forward(self, x):
+        if np.ndim(x) != 2 or np.shape(x)[1] != self.dim:
+            raise ValueError(f"ResNet(dim={self.dim}) needs inputs of shape (N, {self.dim}), "
+                             f"got {np.shape(x)}")
+        y = x
+        for block in self.blocks:
+            y = block(y)
+        return self.output_activation(self.head(y).reshape(-1))
+
+    def get_config(self):
+        return {"dim": self.dim, "depth": self.depth, "step": self.step,
+                "activation": self.activation_name,
+                "output_activation": self.output_activation_name, "dtype": self.dtype}
+
+    def extra_repr(self):
+        return f"dim={self.dim}, depth={self.depth}, step={self.step}"

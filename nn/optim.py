@@ -1,0 +1,139 @@
+"""Optimisers: plain gradient descent (with optional momentum) and Adam.
+
+Parameters are updated in place under `ag.no_grad()` (their version counters then catch a graph
+that still uses the old values). State is kept per parameter, in lists aligned with `params`.
+"""
+
+import numpy as np
+
+import autograd_core as ag
+
+
+class Optimizer:
+    """Base class: holds the parameters, clears their gradients, and defines `step()`.
+
+    `params` is an iterable of leaf Tensors that require grad (usually `model.parameters()`).
+    Parameters whose `.grad` is None are skipped by `step()`.
+    """
+
+    def __init__(self, params, lr):
+        if isinstance(params, ag.Tensor):
+            raise TypeError(f"{type(self).__name__} takes an iterable of parameters, not one "
+                            "Tensor: wrap it in a list")
+        self.params = list(params)
+        if not self.params:
+            raise ValueError(f"{type(self).__name__} got no parameters to optimise")
+        seen = set()
+        for i, p in enumerate(self.params):
+            if not isinstance(p, ag.Tensor) or not p.requires_grad or not p.is_leaf:
+                what = type(p).__name__ if not isinstance(p, ag.Tensor) else (
+                    "a Tensor that does not require grad" if not p.requires_grad
+                    else "a Tensor computed by an op (not a leaf)")
+                raise TypeError(f"{type(self).__name__}: parameter {i} is {what}; expected an "
+                                "nn.Parameter (a leaf Tensor that requires grad)")
+            if id(p) in seen:
+                raise ValueError(f"{type(self).__name__}: parameter {i} appears twice")
+            seen.add(id(p))
+        if not lr > 0:
+            raise ValueError(f"{type(self).__name__}: learning rate must be positive, got {lr}")
+        self.lr = float(lr)
+
+    def zero_grad(self):
+        """Forget accumulated gradients (set each parameter's `.grad` to None)."""
+        for p in self.params:
+            p.grad = None
+
+    def step(self):
+        raise NotImplementedError
+
+    def state_dict(self):
+        """Hyperparameters and per-parameter state as plain numbers, lists and ndarrays."""
+        raise NotImplementedError
+
+    def load_state_dict(self, state):
+        """Restore what `state_dict()` returned (for the same parameters, in the same order)."""
+        state = dict(state)
+        kind = state.pop("type", type(self).__name__)
+        if kind != type(self).__name__:
+            raise ValueError(f"the state of a {kind} cannot be loaded into a {type(self).__name__}")
+        for key, value in state.items():
+            current = getattr(self, key, None)
+            if current is None:
+                raise ValueError(f"{type(self).__name__} has no state called {key!r}")
+            if isinstance(current, list):  # one entry per parameter
+                if len(value) != len(self.params):
+                    raise ValueError(f"'{key}' holds {len(value)} entries for "
+                                     f"{len(self.params)} parameters")
+                value = [np.array(v, dtype=p.dtype) if isinstance(v, np.ndarray) else v
+                         for v, p in zip(value, self.params)]
+            setattr(self, key, type(current)(value) if isinstance(current, tuple) else value)
+        return self
+
+
+class SGD(Optimizer):
+    """p <- p - lr * v, with v = momentum * v + grad (v = grad when momentum is 0: plain descent)."""
+
+    def __init__(self, params, lr, momentum=0.0):
+        super().__init__(params, lr)
+        if not 0.0 <= momentum < 1.0:
+            raise ValueError(f"SGD: momentum must be in [0, 1), got {momentum}")
+        self.momentum = float(momentum)
+        self.velocity = [None] * len(self.params)
+
+    def step(self):
+        with ag.no_grad():
+            for i, p in enumerate(self.params):
+                if p.grad is None:
+                    continue
+                g = p.grad.data
+                if self.momentum:
+                    v = self.velocity[i]
+                    g = self.velocity[i] = g.copy() if v is None else self.momentum * v + g
+                p.sub_(self.lr * g)
+
+    def state_dict(self):
+        return {"type": "SGD", "lr": self.lr, "momentum": self.momentum,
+                "velocity": [None if v is None else v.copy() for v in self.velocity]}
+
+
+class Adam(Optimizer):
+    """Adam (Kingma & Ba), step for step as torch.optim.Adam without weight decay.
+
+    For each parameter, from t = 1:
+        m = beta1 * m + (1 - beta1) * g          v = beta2 * v + (1 - beta2) * g^2
+        p <- p - lr * (m / (1 - beta1^t)) / (sqrt(v / (1 - beta2^t)) + eps)
+    The bias corrections divide copies: the running averages themselves stay uncorrected.
+    """
+
+    def __init__(self, params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8):
+        super().__init__(params, lr)
+        beta1, beta2 = betas
+        if not (0.0 <= beta1 < 1.0 and 0.0 <= beta2 < 1.0):
+            raise ValueError(f"Adam: betas must be in [0, 1), got {betas}")
+        self.betas, self.eps = (float(beta1), float(beta2)), float(eps)
+        self.steps = [0] * len(self.params)  # t per parameter: a parameter without grad waits
+        self.exp_avg = [np.zeros_like(p.data) for p in self.params]
+        self.exp_avg_sq = [np.zeros_like(p.data) for p in self.params]
+
+    def step(self):
+        beta1, beta2 = self.betas
+        with ag.no_grad():
+            for i, p in enumerate(self.params):
+                if p.grad is None:
+                    continue
+                g = p.grad.data
+                self.steps[i] += 1
+                t = self.steps[i]
+                m = self.exp_avg[i] = beta1 * self.exp_avg[i] + (1 - beta1) * g
+                v = self.exp_avg_sq[i] = beta2 * self.exp_avg_sq[i] + (1 - beta2) * g * g
+                m_hat = m / (1 - beta1 ** t)
+                v_hat = v / (1 - beta2 ** t)
+                p.sub_(self.lr * m_hat / (np.sqrt(v_hat) + self.eps))
+
+    def state_dict(self):
+        return {"type": "Adam", "lr": self.lr, "betas": self.betas, "eps": self.eps,
+                "steps": list(self.steps), "exp_avg": [m.copy() for m in self.exp_avg],
+                "exp_avg_sq": [v.copy() for v in self.exp_avg_sq]}
+
+
+__all__ = ["Optimizer", "SGD", "Adam"]

@@ -1,0 +1,124 @@
+"""Linear, Sequential, activations and the seeds' models: shapes, values and gradients."""
+
+import numpy as np
+import pytest
+
+import autograd_core as ag
+import nn
+from autograd_core.gradcheck import gradcheck
+
+
+def test_linear_computes_x_times_weight_transposed_plus_bias(rng):
+    layer = nn.Linear(3, 2, rng=0)
+    assert layer.weight.shape == (2, 3) and layer.bias.shape == (2,)
+    x = rng.standard_normal((4, 3))
+    np.testing.assert_allclose(layer(x).data, x @ layer.weight.data.T + layer.bias.data)
+
+
+def test_linear_without_bias_has_only_a_weight():
+    layer = nn.Linear(3, 2, bias=False, rng=0)
+    assert [n for n, _ in layer.named_parameters()] == ["weight"]
+    np.testing.assert_allclose(layer(np.eye(3)).data, layer.weight.data.T)
+
+
+def test_linear_default_init_is_uniform_within_one_over_sqrt_fan_in():
+    layer = nn.Linear(400, 300, rng=0)
+    bound = 1 / np.sqrt(400)
+    assert np.abs(layer.weight.data).max() <= bound
+    assert np.abs(layer.weight.data).max() > 0.95 * bound
+
+
+def test_linear_gradients_match_finite_differences(rng):
+    layer = nn.Linear(3, 2, rng=0)
+    x = rng.standard_normal((4, 3))
+
+    def f(w, b, xx):
+        return ag.matmul(xx, w.T) + b
+
+    gradcheck(f, [layer.weight.data.copy(), layer.bias.data.copy(), x])
+    out = layer(x)
+    out.backward(np.ones(out.shape))
+    np.testing.assert_allclose(layer.weight.grad.data, np.ones((2, 4)) @ x)
+    np.testing.assert_allclose(layer.bias.grad.data, [4.0, 4.0])
+
+
+def test_linear_rejects_inputs_with_the_wrong_number_of_features():
+    with pytest.raises(ValueError, match=r"3 features, got shape \(4, 5\)"):
+        nn.Linear(3, 2, rng=0)(np.ones((4, 5)))
+
+
+def test_linear_keeps_float32():
+    layer = nn.Linear(3, 2, rng=0, dtype=np.float32)
+    out = layer(np.ones((1, 3), dtype=np.float32))
+    assert layer.weight.dtype == np.float32 and out.dtype == np.float32
+
+
+def test_sequential_applies_layers_in_order_and_names_them_by_index(rng):
+    model = nn.Sequential(nn.Linear(2, 3, rng=0), nn.ReLU(), nn.Linear(3, 1, rng=1))
+    assert [n for n, _ in model.named_parameters()] == ["0.weight", "0.bias", "2.weight", "2.bias"]
+    x = rng.standard_normal((5, 2))
+    hidden = np.maximum(x @ model[0].weight.data.T + model[0].bias.data, 0)
+    np.testing.assert_allclose(model(x).data, hidden @ model[2].weight.data.T + model[2].bias.data)
+
+
+def test_sequential_rejects_linear_layers_that_do_not_fit():
+    with pytest.raises(ValueError, match="layer 0 .* gives 3 features but layer 2 .* takes 4"):
+        nn.Sequential(nn.Linear(2, 3), nn.Tanh(), nn.Linear(4, 1))
+
+
+@pytest.mark.parametrize("module, reference", [
+    (nn.ReLU(), lambda x: np.maximum(x, 0)),
+    (nn.LeakyReLU(0.1), lambda x: np.where(x > 0, x, 0.1 * x)),
+    (nn.Sigmoid(), lambda x: 1 / (1 + np.exp(-x))),
+    (nn.Tanh(), np.tanh),
+    (nn.Identity(), lambda x: x),
+], ids=["relu", "leaky_relu", "sigmoid", "tanh", "identity"])
+def test_activation_modules_match_numpy(module, reference, rng):
+    x = rng.standard_normal((3, 4))
+    np.testing.assert_allclose(module(ag.Tensor(x)).data, reference(x), rtol=1e-12)
+
+
+def test_sigmoid_module_does_not_overflow():
+    out = nn.Sigmoid()(ag.Tensor([-1000.0, 1000.0]))
+    np.testing.assert_array_equal(out.data, [0.0, 1.0])
+
+
+def test_mlp_builds_linear_layers_of_the_given_sizes():
+    model = nn.MLP([784, 128, 128, 10], rng=0)
+    assert [layer.weight.shape for layer in model.layers] == [(128, 784), (128, 128), (10, 128)]
+    assert model(np.zeros((2, 784))).shape == (2, 10)
+
+
+def test_mlp_applies_the_output_activation():
+    model = nn.MLP([3, 4, 2], output_activation="sigmoid", rng=0)
+    out = model(np.ones((5, 3))).data
+    assert np.all((out > 0) & (out < 1))
+
+
+def test_mlp_rejects_an_unknown_activation():
+    with pytest.raises(ValueError, match="unknown activation 'swish'"):
+        nn.MLP([2, 2], activation="swish")
+
+
+def test_resnet_output_has_one_value_per_sample():
+    model = nn.ResNet(4, 3, rng=0)
+    out = model(np.zeros((7, 4)))
+    assert out.shape == (7,)
+    assert np.all((out.data > 0) & (out.data < 1))
+
+
+def test_resnet_state_dict_keys_name_the_seed000_parameters():
+    state = nn.ResNet(3, 2, rng=0).state_dict()
+    assert {k: v.shape for k, v in state.items()} == {
+        "blocks.0.weight": (3, 3), "blocks.0.bias": (3,), "blocks.1.weight": (3, 3),
+        "blocks.1.bias": (3,), "head.weight": (1, 3), "head.bias": (1,)}
+
+
+def test_resnet_rejects_inputs_of_another_width():
+    with pytest.raises(ValueError, match=r"\(N, 4\), got \(5, 2\)"):
+        nn.ResNet(4, 2, rng=0)(np.zeros((5, 2)))
+
+
+def test_models_are_reproducible_from_a_seed():
+    a, b = nn.ResNet(3, 2, rng=7).state_dict(), nn.ResNet(3, 2, rng=7).state_dict()
+    assert all(np.array_equal(a[k], b[k]) for k in a)

@@ -1,0 +1,162 @@
+"""Module: parameter discovery, names, scopes, modes, state dicts and repr."""
+
+import numpy as np
+import pytest
+
+import autograd_core as ag
+import nn
+
+
+def recorded_ops(out):
+    """Every op in the graph that made `out` (walking the public .op / .inputs links)."""
+    ops, stack, seen = [], [out], set()
+    while stack:
+        t = stack.pop()
+        if id(t) in seen or t.op is None:
+            continue
+        seen.add(id(t))
+        ops.append(t.op)
+        stack.extend(t.inputs)
+    return ops
+
+
+class Pair(nn.Module):
+    def __init__(self):
+        self.first = nn.Linear(2, 3, rng=0)
+        self.rest = [nn.Linear(3, 3, rng=1), nn.Tanh(), nn.Linear(3, 1, rng=2)]
+        self.extra = {"scale": nn.Parameter(np.ones(1))}
+        self.note = "not a parameter"
+        self.buffer = ag.Tensor(np.zeros(2))  # a plain Tensor is not a parameter
+
+    def forward(self, x):
+        x = self.first(x)
+        for layer in self.rest:
+            x = layer(x)
+        return x * self.extra["scale"]
+
+
+def test_parameter_requires_grad_and_is_a_tensor():
+    p = nn.Parameter(np.zeros((2, 3)))
+    assert isinstance(p, ag.Tensor) and p.requires_grad and p.is_leaf
+    assert repr(p).startswith("Parameter(")
+
+
+def test_named_parameters_walk_attributes_lists_and_dicts_in_order():
+    names = [n for n, _ in Pair().named_parameters()]
+    assert names == ["first.weight", "first.bias", "rest.0.weight", "rest.0.bias",
+                     "rest.2.weight", "rest.2.bias", "extra.scale"]
+
+
+def test_shared_parameter_is_listed_once():
+    class Tied(nn.Module):
+        def __init__(self):
+            self.a = nn.Linear(2, 2, rng=0)
+            self.b = self.a
+
+    assert [n for n, _ in Tied().named_parameters()] == ["a.weight", "a.bias"]
+
+
+def test_named_modules_gives_dotted_names_depth_first():
+    names = [n for n, _ in Pair().named_modules()]
+    assert names == ["", "first", "rest.0", "rest.1", "rest.2"]
+
+
+def test_calling_the_outermost_module_names_its_parameters():
+    model = Pair()
+    model(np.ones((1, 2)))
+    assert model.rest[2].weight.name == "rest.2.weight"
+    assert model.extra["scale"].name == "extra.scale"
+
+
+def test_ops_are_scoped_by_the_dotted_name_of_the_module_that_made_them():
+    model = nn.ResNet(2, 3, rng=0)
+    out = model(np.ones((4, 2)))
+    scopes = {".".join(op.scope) for op in recorded_ops(out)}
+    module_names = {n for n, _ in model.named_modules()}
+    assert {"blocks.0", "blocks.2", "head", "blocks.1.activation"} <= scopes
+    assert scopes - {""} <= module_names
+
+
+def test_module_called_from_a_foreign_forward_is_scoped_by_its_class_name():
+    helper = nn.Linear(2, 2, rng=0)
+
+    class Outer(nn.Module):
+        def __init__(self):
+            self.w = nn.Parameter(np.ones(2))
+
+        def forward(self, x):
+            return helper(x * self.w)
+
+    out = Outer()(np.ones((1, 2)))
+    assert out.op.scope == ("Linear",)
+
+
+def test_zero_grad_clears_every_gradient():
+    model = Pair()
+    model(np.ones((3, 2))).sum().backward()
+    assert all(p.grad is not None for p in model.parameters())
+    model.zero_grad()
+    assert all(p.grad is None for p in model.parameters())
+
+
+def test_train_and_eval_set_the_mode_recursively():
+    model = Pair()
+    assert model.eval() is model
+    assert not any(m.training for m in model.modules())
+    model.train()
+    assert all(m.training for m in model.modules())
+
+
+def test_state_dict_holds_copies_by_name():
+    model = Pair()
+    state = model.state_dict()
+    assert set(state) == {n for n, _ in model.named_parameters()}
+    state["first.bias"][:] = 99.0
+    assert not np.any(model.first.bias.data == 99.0)
+
+
+def test_load_state_dict_copies_values_in():
+    source, target = nn.MLP([2, 4, 1], rng=0), nn.MLP([2, 4, 1], rng=1)
+    target.load_state_dict(source.state_dict())
+    for (n, a), (_, b) in zip(source.named_parameters(), target.named_parameters()):
+        np.testing.assert_array_equal(a.data, b.data, err_msg=n)
+
+
+def test_load_state_dict_names_missing_unexpected_and_misshapen_keys():
+    model = nn.MLP([2, 4, 1], rng=0)
+    before = model.state_dict()
+    state = model.state_dict()
+    del state["layers.0.bias"]
+    state["layers.9.weight"] = np.zeros(1)
+    state["layers.1.weight"] = np.zeros((4, 1))
+    with pytest.raises(ValueError) as e:
+        model.load_state_dict(state)
+    msg = str(e.value)
+    assert "layers.0.bias" in msg and "layers.9.weight" in msg
+    assert "layers.1.weight" in msg and "(4, 1)" in msg and "(1, 4)" in msg
+    for k, v in model.state_dict().items():  # nothing was changed
+        np.testing.assert_array_equal(v, before[k])
+
+
+def test_load_state_dict_not_strict_ignores_missing_and_unexpected_keys():
+    model = nn.MLP([2, 4, 1], rng=0)
+    model.load_state_dict({"layers.0.bias": np.full(4, 7.0), "other": np.zeros(3)}, strict=False)
+    np.testing.assert_array_equal(model.layers[0].bias.data, np.full(4, 7.0))
+
+
+def test_load_state_dict_rejects_non_floating_arrays():
+    model = nn.Linear(2, 1, rng=0)
+    with pytest.raises(ValueError, match="bias.*dtype"):
+        model.load_state_dict({"weight": np.zeros((1, 2)), "bias": np.array(["x"])})
+
+
+def test_repr_shows_the_tree_of_modules():
+    text = repr(nn.ResNet(2, 2, rng=0))
+    assert text.startswith("ResNet(dim=2, depth=2, step=0.1")
+    assert "(blocks.1): ResidualBlock(dim=2, step=0.1, activation='tanh'" in text
+    assert "(head): Linear(in_features=2, out_features=1, bias=True)" in text
+
+
+def test_forward_must_be_defined():
+    with pytest.raises(NotImplementedError, match="Bare"):
+        type("Bare", (nn.Module,), {})()(1.0)
