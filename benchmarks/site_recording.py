@@ -14,7 +14,7 @@ import timeit
 import numpy as np
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
-import autograd_core as ag  # noqa: E402
+import autograd_core as ag
 
 MODES = {"off": None, "record_sites": ag.record_sites, "detect_anomaly": ag.detect_anomaly}
 
