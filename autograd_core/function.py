@@ -38,7 +38,7 @@ _PACKAGE_DIR = os.path.dirname(os.path.abspath(__file__))
 class Function:
     """Base class of every op: see the module docstring for the contract."""
 
-    site = None  # "file:line" of the user code that created the op (anomaly mode only)
+    site = None  # "file:line" of the user code that created the op (record_sites or anomaly mode)
     scope = ()  # the name_scope blocks (e.g. a Module's dotted name) the op was recorded in
 
     def forward(self, *arrays):
@@ -69,6 +69,8 @@ class Function:
                 x if isinstance(x, Tensor) else Tensor._wrap(a) for x, a in zip(inputs, arrays)
             )
             out._versions = tuple(x._version for x in out._inputs)
+            if grad_mode._sites:
+                self.site = user_site()
         return out
 
     def __repr__(self):

@@ -7,6 +7,7 @@ import contextlib
 
 _enabled = True  # read by Function.__call__ on every op
 _anomaly = False  # when on, ops remember where they were created and check for NaN/Inf
+_sites = False  # when on, recorded ops remember the line of user code that created them
 _scope = ()  # names of the enclosing name_scope blocks, recorded on each op (for graph pictures)
 
 
@@ -73,6 +74,27 @@ class detect_anomaly(contextlib.ContextDecorator):
         return False
 
 
+class record_sites(contextlib.ContextDecorator):
+    """Make each op recorded inside remember the line of user code that created it (`op.site`).
+
+    `check_graph` names that line. Off by default: the stack walk adds about 1 us to every
+    recorded op (+35 % on small arrays, +5-10 % in a small MLP; benchmarks/site_recording.py).
+    Lighter than detect_anomaly, and it never raises: models that use inf on purpose still run.
+    """
+
+    def _recreate_cm(self):
+        return record_sites()
+
+    def __enter__(self):
+        global _sites
+        self.prev, _sites = _sites, True
+
+    def __exit__(self, *exc):
+        global _sites
+        _sites = self.prev
+        return False
+
+
 class name_scope(contextlib.ContextDecorator):
     """Tag the ops recorded inside with `name` (nested scopes join with '.').
 
@@ -102,4 +124,4 @@ def current_scope() -> str:
 
 
 __all__ = ["name_scope", "current_scope", "is_grad_enabled", "set_grad_enabled", "no_grad", "enable_grad",
-           "is_anomaly_enabled", "detect_anomaly"]
+           "is_anomaly_enabled", "detect_anomaly", "record_sites"]

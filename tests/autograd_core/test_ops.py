@@ -5,6 +5,8 @@ import pytest
 
 import autograd_core as ag
 from autograd_core.gradcheck import gradcheck
+from autograd_core.ops import ScatterAdd
+
 
 # Domains: "real" any value; "pos" positive; "away" |x| in [0.5, 1.5] (away from kinks at 0).
 def sample(rng, shape, domain):
@@ -19,6 +21,12 @@ def logsumexp_ref(x, axis=None, keepdims=False):
     m = np.max(x, axis=axis, keepdims=True)
     out = np.log(np.sum(np.exp(x - m), axis=axis, keepdims=True)) + m
     return out if keepdims else np.squeeze(out, axis=axis)
+
+
+def scatter_add_ref(g, index, shape):
+    out = np.zeros(shape)
+    np.add.at(out, index, g)
+    return out
 
 
 BROADCAST = [((3, 4), (3, 4)), ((3, 4), (4,)), ((4,), (3, 4)), ((1, 4), (3, 1)), ((), (2, 3)),
@@ -55,6 +63,8 @@ for s in UNARY_SHAPES:
         (f"square{s}", lambda x: x ** 2, np.square, [s], "real", True),
         (f"cube{s}", lambda x: x ** 3, lambda x: x ** 3, [s], "real", True),
         (f"rsqrt{s}", lambda x: x ** -0.5, lambda x: x ** -0.5, [s], "pos", True),
+        (f"pow_neg_int{s}", lambda x: x ** -3, lambda x: x ** -3.0, [s], "away", True),
+        (f"pow_integral_float{s}", lambda x: x ** 3.0, lambda x: x ** 3.0, [s], "real", True),
         (f"rpow{s}", lambda x: 2.0 ** x, lambda x: 2.0 ** x, [s], "real", True),
         (f"rsub{s}", lambda x: 1.0 - x, lambda x: 1.0 - x, [s], "real", True),
         (f"rdiv{s}", lambda x: 1.0 / x, lambda x: 1.0 / x, [s], "pos", True),
@@ -62,6 +72,8 @@ for s in UNARY_SHAPES:
         (f"where{s}", lambda x, y: ag.where(x > 0, x, y), lambda x, y: np.where(x > 0, x, y),
          [s, s], "away", False),
         (f"astype{s}", lambda x: ag.astype(x, np.float64) * 2, lambda x: x * 2, [s], "real", True),
+        (f"astype_longdouble{s}", lambda x: ag.astype(ag.astype(x, np.longdouble) * 3, np.float64),
+         lambda x: x * 3, [s], "real", True),
     ]
 
 REDUCE_AXES = [None, 0, -1, (0, 2), (-1, 0)]
@@ -98,6 +110,10 @@ CASES += [
     ("getitem_fancy_pairs", lambda x: x[[0, 1, 1], [2, 2, 2]], lambda x: x[[0, 1, 1], [2, 2, 2]], [(3, 4)], "real", True),
     ("getitem_bool_mask", lambda x: x[x > 0], lambda x: x[x > 0], [(3, 4)], "away", True),
     ("getitem_tensor_index", lambda x: x[ag.Tensor(np.array([2, 0, 2]))], lambda x: x[[2, 0, 2]], [(3,)], "real", True),
+    ("scatter_add_basic", lambda g: ScatterAdd((slice(1, None), 0), (3, 4))(g),
+     lambda g: scatter_add_ref(g, (slice(1, None), 0), (3, 4)), [(2,)], "real", True),
+    ("scatter_add_repeated", lambda g: ScatterAdd(np.array([0, 2, 0]), (3, 4))(g),
+     lambda g: scatter_add_ref(g, np.array([0, 2, 0]), (3, 4)), [(3, 4)], "real", True),
     ("concatenate0", lambda x, y: ag.concatenate([x, y]), lambda x, y: np.concatenate([x, y]), [(2, 3), (4, 3)], "real", True),
     ("concatenate-1", lambda x, y: ag.concatenate([x, y], axis=-1), lambda x, y: np.concatenate([x, y], -1),
      [(2, 3), (2, 1)], "real", True),
@@ -148,6 +164,14 @@ def test_gradient_matches_finite_differences(case, rng):
     assert gradcheck(fn, inputs_for(case, rng), eps=1e-6, atol=1e-8, rtol=1e-6)
 
 
+@pytest.mark.parametrize("case", CASES, ids=IDS)
+def test_check_graph_finds_every_vjp_right(case, rng):
+    _, fn, _, _, _, _ = case
+    report = ag.check_graph(fn(*[ag.Tensor(a, requires_grad=True) for a in inputs_for(case, rng)]),
+                            atol=1e-8, rtol=1e-6)
+    assert [n.status for n in report] == ["ok"] * len(report), str(report)
+
+
 SMOOTH = [c for c in CASES if c[5]]
 
 
@@ -155,3 +179,23 @@ SMOOTH = [c for c in CASES if c[5]]
 def test_second_derivative_matches_finite_differences(case, rng):
     _, fn, _, _, _, _ = case
     assert gradcheck(fn, inputs_for(case, rng), eps=1e-5, atol=1e-6, rtol=1e-5, order=2)
+
+
+def op_classes_in(t):
+    """The Function subclasses recorded in t's graph."""
+    seen, found, stack = set(), set(), [t]
+    while stack:
+        node = stack.pop()
+        if node.op is not None and id(node) not in seen:
+            seen.add(id(node))
+            found.add(type(node.op))
+            stack.extend(node.inputs)
+    return found
+
+
+def test_table_covers_every_op_class(rng):
+    every = {c for c in vars(ag.ops).values() if isinstance(c, type) and issubclass(c, ag.Function)}
+    covered = set()
+    for case in CASES:
+        covered |= op_classes_in(case[1](*[ag.Tensor(a, requires_grad=True) for a in inputs_for(case, rng)]))
+    assert sorted(c.__name__ for c in every - covered) == []
