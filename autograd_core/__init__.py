@@ -14,7 +14,7 @@ from autograd_core.creation import (
     arange, full, ones, ones_like, rand, randn, tensor, zeros, zeros_like,
 )
 from autograd_core.function import Function
-from autograd_core.gradcheck import (
+from autograd_core.checks import (
     assert_grads_close, check_graph, compare_grads, gradcheck, gradgradcheck,
 )
 from autograd_core.grad_mode import (

@@ -8,7 +8,7 @@ from hypothesis.extra import numpy as hnp
 
 import autograd_core as ag
 from autograd_core import Tensor
-from autograd_core.gradcheck import gradcheck
+from autograd_core.checks import gradcheck
 
 
 @pytest.mark.parametrize("xs, ys", [((3, 4), (4,)), ((3, 4), (3, 1)), ((), (2, 3)), ((2, 1, 3), (4, 1)),

@@ -51,7 +51,7 @@ def test_gradient_penalty_through_a_network():
         return (gx * gx).sum()
 
     (gw,) = ag.grad(penalty(w), w)
-    from autograd_core.gradcheck import numerical_jacobian
+    from autograd_core.checks import numerical_jacobian
     numeric = numerical_jacobian(lambda w_: penalty(w_), [Tensor(w.data.copy())], 0, 1e-6)
     np.testing.assert_allclose(gw.data.reshape(-1), numeric.reshape(-1), rtol=1e-7)
 

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 import autograd_core as ag
-from autograd_core.gradcheck import gradcheck
+from autograd_core.checks import gradcheck
 from autograd_core.ops import ScatterAdd
 
 

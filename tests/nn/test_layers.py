@@ -5,7 +5,7 @@ import pytest
 
 import autograd_core as ag
 import nn
-from autograd_core.gradcheck import gradcheck
+from autograd_core.checks import gradcheck
 
 
 def test_linear_computes_x_times_weight_transposed_plus_bias(rng):

@@ -5,7 +5,7 @@ import pytest
 
 import autograd_core as ag
 import nn
-from autograd_core.gradcheck import gradcheck, gradgradcheck
+from autograd_core.checks import gradcheck, gradgradcheck
 
 
 def log_softmax_rows(z):

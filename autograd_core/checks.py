@@ -7,7 +7,7 @@
   hand-derived ones, as a table.
 A failure names the worst entry and the likely cause: float32 rounding, a kink, the step size, or a
 wrong formula (and, where it shows, which: a sign, a transpose, a constant factor).
-`ag.gradcheck` is the function; import other names from here: `from autograd_core.gradcheck import ...`.
+The public names are also at the top level: `ag.gradcheck`, `ag.check_graph`, `ag.compare_grads`.
 """
 
 import copy

@@ -10,9 +10,9 @@ import numpy as np
 import pytest
 
 import autograd_core as ag
-from autograd_core.gradcheck import GraphReport, numerical_jacobian
+from autograd_core.checks import GraphReport, numerical_jacobian
 
-checks = importlib.import_module("autograd_core.gradcheck")  # the module: ag.gradcheck is the function
+checks = importlib.import_module("autograd_core.checks")  # the module: ag.gradcheck is the function
 
 
 # --- custom ops with the wrong vjps users really write ---------------------------------------
