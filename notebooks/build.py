@@ -1,0 +1,44 @@
+"""Run the notebooks and save them with their outputs, so they read well on a code host.
+
+    python notebooks/build.py                       # every notebook here
+    python notebooks/build.py 02_resnet_spirals.ipynb
+
+Each notebook runs top to bottom in a fresh "python3" kernel started in this folder, with the
+repository root first on PYTHONPATH (so it imports this checkout's `autograd_core` and `nn`, as the
+tests do), and is written back in place. Needs nbclient, nbformat and ipykernel (the `test` or
+`notebooks` extra). tests/test_notebooks.py runs them the same way, without saving.
+"""
+
+import os
+import sys
+import time
+
+import nbformat
+from nbclient import NotebookClient
+
+NOTEBOOKS = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(NOTEBOOKS)
+
+
+def execute(nb, timeout=300):
+    """Run every cell of `nb` (a NotebookNode) in place; a failing cell raises CellExecutionError."""
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [ROOT, os.environ.get("PYTHONPATH")])))
+    env.pop("MPLBACKEND", None)  # let the kernel pick its inline backend
+    client = NotebookClient(nb, kernel_name="python3", timeout=timeout, record_timing=False,
+                            resources={"metadata": {"path": NOTEBOOKS}})
+    client.execute(env=env)
+    return nb
+
+
+def main(names):
+    paths = [os.path.join(NOTEBOOKS, n) for n in names] or sorted(
+        os.path.join(NOTEBOOKS, n) for n in os.listdir(NOTEBOOKS) if n.endswith(".ipynb"))
+    for path in paths:
+        start = time.perf_counter()
+        nb = execute(nbformat.read(path, as_version=4))
+        nbformat.write(nb, path)
+        print(f"{os.path.basename(path)}: {time.perf_counter() - start:.1f} s")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
