@@ -147,9 +147,7 @@ def cmd_graph(args) -> int:
 def draw_graph(model, X, path, collapse=False):
     """The graph of the model's summed output on X, with gradients, rendered by Graphviz."""
     out = model(ag.Tensor(X)).sum()
-    out.backward(retain_graph=True)
-    model.zero_grad()
-    return ag.draw(out, path, collapse=collapse)
+    return ag.draw(out, path, grads=True, collapse=collapse or None)
 
 
 def plot_history(history, path):
