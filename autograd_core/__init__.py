@@ -27,6 +27,8 @@ from autograd_core.ops import (
     power, relu, reshape, sigmoid, softmax, softplus, sqrt, stack, subtract, sum, swapaxes, tanh,
     transpose, var, where,
 )
+from autograd_core.viz import draw, to_dot
+
 __version__ = "0.1.0"
 
 __all__ = [
@@ -38,4 +40,5 @@ __all__ = [
     "getitem", "leaky_relu", "log", "log_softmax", "logsumexp", "matmul", "max", "maximum", "mean",
     "min", "minimum", "multiply", "negative", "power", "relu", "reshape", "sigmoid", "softmax",
     "softplus", "sqrt", "stack", "subtract", "sum", "swapaxes", "tanh", "transpose", "var", "where",
+    "to_dot", "draw",
 ]

@@ -20,6 +20,9 @@ class Optimizer:
         if isinstance(params, ag.Tensor):
             raise TypeError(f"{type(self).__name__} takes an iterable of parameters, not one "
                             "Tensor: wrap it in a list")
+        if hasattr(params, "parameters") and callable(params.parameters):
+            raise TypeError(f"{type(self).__name__} got the {type(params).__name__} module "
+                            "itself: pass model.parameters()")
         self.params = list(params)
         if not self.params:
             raise ValueError(f"{type(self).__name__} got no parameters to optimise")
