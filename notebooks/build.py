@@ -21,8 +21,10 @@ ROOT = os.path.dirname(NOTEBOOKS)
 
 
 def execute(nb, timeout=300):
-    """Run every cell of `nb` (a NotebookNode) in place; a failing cell raises CellExecutionError."""
-    env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [ROOT, os.environ.get("PYTHONPATH")])))
+    """Run every cell of `nb` (a NotebookNode) in place; a failing cell raises
+    CellExecutionError."""
+    path = os.pathsep.join(filter(None, [ROOT, os.environ.get("PYTHONPATH")]))
+    env = dict(os.environ, PYTHONPATH=path)
     env.pop("MPLBACKEND", None)  # let the kernel pick its inline backend
     client = NotebookClient(nb, kernel_name="python3", timeout=timeout, record_timing=False,
                             resources={"metadata": {"path": NOTEBOOKS}})

@@ -18,8 +18,9 @@ NOTEBOOKS = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file_
 ANSI_COLOUR = re.compile(r"\x1b\[[0-9;]*m")
 NAMES = sorted(n for n in os.listdir(NOTEBOOKS) if n.endswith(".ipynb"))
 
-_spec = importlib.util.spec_from_file_location("notebooks_build", os.path.join(NOTEBOOKS, "build.py"))
-build = importlib.util.module_from_spec(_spec)
+_spec = importlib.util.spec_from_file_location("notebooks_build",
+                                               os.path.join(NOTEBOOKS, "build.py"))
+build = importlib.util.module_from_spec(_spec)  # notebooks/ is not a package
 _spec.loader.exec_module(build)
 
 # Run after the notebook's last cell, in its namespace.
