@@ -60,13 +60,13 @@ def _walk(roots, seeds, retain_graph, create_graph):
             op = node._op
             if op is None:
                 continue
-            if any(x._version != v for x, v in zip(node._inputs, node._versions)):
-                changed = next(x for x, v in zip(node._inputs, node._versions) if x._version != v)
-                raise RuntimeError(
-                    f"tensor {changed.name or ''!r} of shape {changed.shape}, an input of "
-                    f"{type(op).__name__}, was modified in place after the op used it: "
-                    "its gradient would be wrong; run the forward again after the update"
-                )
+            for x, version in node._versions:
+                if x._version != version:
+                    raise RuntimeError(
+                        f"tensor {x.name or ''!r} of shape {x.shape}, an input of "
+                        f"{type(op).__name__}, was modified in place after the op used it: "
+                        "its gradient would be wrong; run the forward again after the update"
+                    )
             if create_graph:
                 gxs = op.vjp(g, node, *node._inputs)
             else:

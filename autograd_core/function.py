@@ -48,10 +48,25 @@ class Function:
         raise NotImplementedError(f"{type(self).__name__} defines no vjp")
 
     def __call__(self, *inputs):
-        ref = next((x for x in inputs if isinstance(x, Tensor)), None)
+        # One pass over the inputs, no generators: this is the per-op overhead of the engine.
+        ref, requires_grad, constants, leaves = None, False, False, ()
+        for x in inputs:
+            if isinstance(x, Tensor):
+                if ref is None:
+                    ref = x  # the first Tensor's dtype types the constants
+                if x.requires_grad:
+                    requires_grad = True
+                if x._op is None:
+                    leaves += (x,)
+            else:
+                constants = True
         if ref is None:  # NumPy in, NumPy out: used by vjps in an ordinary backward
             return self.forward(*inputs)
-        arrays = [x.data if isinstance(x, Tensor) else _constant(x, ref.dtype) for x in inputs]
+        if constants:
+            dtype = ref.data.dtype
+            arrays = [x.data if isinstance(x, Tensor) else _constant(x, dtype) for x in inputs]
+        else:
+            arrays = [x.data for x in inputs]
         try:
             data = self.forward(*arrays)
         except (ValueError, TypeError) as e:
@@ -61,14 +76,19 @@ class Function:
         if grad_mode._anomaly:
             self.site = user_site()
             check_finite(self, "forward", out.data, arrays)
-        if grad_mode._enabled and any(isinstance(x, Tensor) and x.requires_grad for x in inputs):
+        if requires_grad and grad_mode._enabled:
             out.requires_grad = True
-            self.scope = grad_mode._scope
             out._op = self
-            out._inputs = tuple(
-                x if isinstance(x, Tensor) else Tensor._wrap(a) for x, a in zip(inputs, arrays)
-            )
-            out._versions = tuple(x._version for x in out._inputs)
+            if constants:
+                inputs = tuple([x if isinstance(x, Tensor) else Tensor._wrap(a)
+                                for x, a in zip(inputs, arrays)])
+            out._inputs = inputs
+            # Only a leaf can be updated in place (sub_, copy_, ...): remember the versions of the
+            # leaves used, so that backward can refuse a gradient computed from stale values.
+            if leaves:
+                out._versions = tuple([(x, x._version) for x in leaves])
+            if grad_mode._scope:
+                self.scope = grad_mode._scope
         return out
 
     def __repr__(self):
