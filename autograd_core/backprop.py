@@ -35,7 +35,9 @@ def topological_order(roots):
         elif id(node) not in seen:
             seen.add(id(node))
             stack.append((node, True))
-            stack.extend((x, False) for x in node._inputs if x.requires_grad)
+            for x in node._inputs:
+                if x.requires_grad:
+                    stack.append((x, False))
     return order
 
 
@@ -78,12 +80,14 @@ def _walk(roots, seeds, retain_graph, create_graph):
             for x, gx in zip(node._inputs, gxs):
                 if gx is None or not x.requires_grad:
                     continue
-                try:
-                    gx = sum_to_shape(gx, x.shape)
-                except ValueError as e:
-                    raise ValueError(f"{type(op).__name__}.vjp: {e}") from None
-                if gx.dtype != x.dtype:
-                    gx = gx.astype(x.dtype)
+                data = x.data
+                if gx.shape != data.shape:
+                    try:
+                        gx = sum_to_shape(gx, data.shape)
+                    except ValueError as e:
+                        raise ValueError(f"{type(op).__name__}.vjp: {e}") from None
+                if gx.dtype != data.dtype:
+                    gx = gx.astype(data.dtype)
                 if grad_mode._anomaly:
                     check_finite(op, "backward", gx, [g])
                 k = id(x)
