@@ -1,5 +1,7 @@
 """Reverse-mode differentiation: one iterative walk serves `Tensor.backward` and `grad`."""
 
+import heapq
+
 import numpy as np
 
 from autograd_core import grad_mode
@@ -44,20 +46,25 @@ def topological_order(roots):
 def _walk(roots, seeds, retain_graph, create_graph):
     """Yield (node, gradient) in reverse topological order, each gradient complete when yielded.
 
-    Gradients are ndarrays in an ordinary backward and Tensors under create_graph (recorded, so
-    they can be differentiated again). Unless the graph is retained, each node drops its op and
-    inputs once its vjp has run, so intermediate arrays die during the walk.
+    A heap hands out the pending node of highest rank (an op's output ranks above all its
+    inputs that require grad), so all of a node's consumers have run before it. Gradients are
+    ndarrays in an ordinary backward and Tensors under create_graph (recorded, so they can be
+    differentiated again). Unless the graph is retained, each node drops its op and inputs once
+    its vjp has run, so intermediate arrays die during the walk.
     """
-    order = topological_order(roots)
     grads = {}  # id(node) -> gradient not yet pushed to its inputs
+    pending = []  # heap of (-rank, id, node) for the nodes in grads
     for r, s in zip(roots, seeds):
-        grads[id(r)] = grads[id(r)] + s if id(r) in grads else s
+        k = id(r)
+        if k in grads:
+            grads[k] = grads[k] + s
+        else:
+            grads[k] = s
+            heapq.heappush(pending, (-r._rank, k, r))
     with grad_mode.set_grad_enabled(create_graph):
-        while order:
-            node = order.pop()
-            g = grads.pop(id(node), None)
-            if g is None:
-                continue
+        while pending:
+            _, k, node = heapq.heappop(pending)
+            g = grads.pop(k)
             yield node, g
             op = node._op
             if op is None:
@@ -91,7 +98,11 @@ def _walk(roots, seeds, retain_graph, create_graph):
                 if grad_mode._anomaly:
                     check_finite(op, "backward", gx, [g])
                 k = id(x)
-                grads[k] = grads[k] + gx if k in grads else gx
+                if k in grads:
+                    grads[k] = grads[k] + gx
+                else:
+                    grads[k] = gx
+                    heapq.heappush(pending, (-x._rank, k, x))
             if not retain_graph:
                 node._op, node._inputs, node._versions = FREED, (), ()
 

@@ -49,13 +49,15 @@ class Function:
 
     def __call__(self, *inputs):
         # One pass over the inputs, no generators: this is the per-op overhead of the engine.
-        ref, requires_grad, constants, leaves = None, False, False, ()
+        ref, requires_grad, constants, leaves, rank = None, False, False, (), 0
         for x in inputs:
             if isinstance(x, Tensor):
                 if ref is None:
                     ref = x  # the first Tensor's dtype types the constants
                 if x.requires_grad:
                     requires_grad = True
+                    if x._rank >= rank:
+                        rank = x._rank + 1
                 if x._op is None:
                     leaves += (x,)
             else:
@@ -78,7 +80,7 @@ class Function:
             check_finite(self, "forward", out.data, arrays)
         if requires_grad and grad_mode._enabled:
             out.requires_grad = True
-            out._op = self
+            out._op, out._rank = self, rank
             if constants:
                 inputs = tuple([x if isinstance(x, Tensor) else Tensor._wrap(a)
                                 for x, a in zip(inputs, arrays)])

@@ -13,7 +13,7 @@ class Tensor:
     """
 
     __slots__ = ("data", "grad", "requires_grad", "name", "_op", "_inputs", "_versions",
-                 "_version", "__weakref__")
+                 "_version", "_rank", "__weakref__")
     __array_ufunc__ = None  # np.exp(t) raises instead of silently dropping the graph
 
     def __init__(self, data, requires_grad=False, dtype=None, name=None):
@@ -28,14 +28,14 @@ class Tensor:
                 "pass float data or dtype=np.float64"
             )
         self.data, self.grad, self.requires_grad, self.name = data, None, bool(requires_grad), name
-        self._op, self._inputs, self._versions, self._version = None, (), (), 0
+        self._op, self._inputs, self._versions, self._version, self._rank = None, (), (), 0, 0
 
     @classmethod
     def _wrap(cls, data):
         """A constant or op output around an ndarray, without the checks of __init__."""
         t = object.__new__(cls)
         t.data, t.grad, t.requires_grad, t.name = data, None, False, None
-        t._op, t._inputs, t._versions, t._version = None, (), (), 0
+        t._op, t._inputs, t._versions, t._version, t._rank = None, (), (), 0, 0
         return t
 
     # --- what it is -------------------------------------------------------------------------
