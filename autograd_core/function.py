@@ -19,6 +19,9 @@ To define an op, subclass `Function`:
   that ndarrays and Tensors share (`reshape`, `sum`, `transpose`, `@`, comparisons) and the
   engine's functions (`exp`, `where`, `broadcast_to`, ...), which return ndarrays for ndarrays.
 - Non-tensor arguments (axis, shape, exponent) go to `__init__` and live on `self`.
+- A vjp may skip (return None for) an input that needs no gradient: `self.needs_input_grad` is
+  None when every input needs one, else one bool per input (MatMul uses it: an input batch
+  needs no gradient, and its product is the largest of the step).
 
 Calling an instance runs the op: Tensors in, a Tensor out, recorded when grad mode is on and an
 input requires grad; with no Tensor among the inputs it is plain NumPy and returns an ndarray.
@@ -40,6 +43,7 @@ class Function:
 
     site = None  # "file:line" of the user code that created the op (anomaly mode only)
     scope = ()  # the name_scope blocks (e.g. a Module's dotted name) the op was recorded in
+    needs_input_grad = None  # set when recorded with inputs that need no gradient: a bool per input
 
     def forward(self, *arrays):
         raise NotImplementedError(f"{type(self).__name__} defines no forward")
@@ -49,7 +53,7 @@ class Function:
 
     def __call__(self, *inputs):
         # One pass over the inputs, no generators: this is the per-op overhead of the engine.
-        ref, requires_grad, constants, leaves, rank = None, False, False, (), 0
+        ref, requires_grad, without_grad, constants, leaves, rank = None, False, False, False, (), 0
         for x in inputs:
             if isinstance(x, Tensor):
                 if ref is None:
@@ -58,6 +62,8 @@ class Function:
                     requires_grad = True
                     if x._rank >= rank:
                         rank = x._rank + 1
+                else:
+                    without_grad = True
                 if x._op is None:
                     leaves += (x,)
             else:
@@ -81,6 +87,9 @@ class Function:
         if requires_grad and grad_mode._enabled:
             out.requires_grad = True
             out._op, out._rank = self, rank
+            if without_grad or constants:
+                self.needs_input_grad = tuple([isinstance(x, Tensor) and x.requires_grad
+                                               for x in inputs])
             if constants:
                 inputs = tuple([x if isinstance(x, Tensor) else Tensor._wrap(a)
                                 for x, a in zip(inputs, arrays)])
