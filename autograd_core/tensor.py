@@ -98,19 +98,20 @@ class Tensor:
         return self
 
     def copy_(self, value):
-        self.data[...] = np.asarray(value)
+        self.data[...] = _operand(value)
         return self._bump()
 
     def add_(self, value, alpha=1.0):
-        self.data += np.asarray(value, dtype=self.dtype) * alpha if alpha != 1.0 else np.asarray(value)
+        value = _operand(value)
+        self.data += value * alpha if alpha != 1.0 else value
         return self._bump()
 
     def sub_(self, value):
-        self.data -= np.asarray(value)
+        self.data -= _operand(value)
         return self._bump()
 
     def mul_(self, value):
-        self.data *= np.asarray(value)
+        self.data *= _operand(value)
         return self._bump()
 
     # --- operators and methods: each one line, calling the op in autograd_core.ops -------------
@@ -161,6 +162,14 @@ class Tensor:
     def astype(self, dtype): return ops.astype(self, dtype)
     T = property(lambda self: ops.transpose(self))
     mT = property(lambda self: ops.swapaxes(self, -1, -2))
+
+
+def _operand(value):
+    """The right-hand side of an in-place update: a Tensor's array, a Python number as it is (NumPy
+    computes it in the updated array's dtype, so float32 stays float32), anything else as an array."""
+    if isinstance(value, Tensor):
+        return value.data
+    return value if isinstance(value, (int, float)) else np.asarray(value)
 
 
 # The one import cycle of the engine: Tensor's methods call the ops, and the ops build Tensors.
