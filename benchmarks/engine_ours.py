@@ -70,14 +70,34 @@ def cross_entropy(logits, labels):
     return CrossEntropy(labels)(logits)
 
 
-class Linear:
-    """x @ W.T + b with W (out, in), as nn.Linear."""
+class Affine(ag.Function):
+    """x @ W.T + b in one op, W (out, in): one output array, no transpose or bias node."""
 
-    def __init__(self, W, b):
+    def forward(self, x, W, b):
+        out = x @ W.T
+        out += b  # the product is a fresh array: add the bias in place
+        return out
+
+    def vjp(self, g, out, x, W, b):
+        need = self.needs_input_grad or (True, True, True)
+        rows = g.reshape(-1, g.shape[-1])  # every leading axis is a batch axis
+        gx = g @ W if need[0] else None
+        gW = rows.T @ x.reshape(-1, x.shape[-1]) if need[1] else None
+        gb = rows.sum(axis=0) if need[2] else None
+        return gx, gW, gb
+
+
+class Linear:
+    """x @ W.T + b with W (out, in), as nn.Linear; `fused=False` composes matmul, T and add."""
+
+    def __init__(self, W, b, fused=True):
         self.W = ag.Tensor(W, requires_grad=True)
         self.b = ag.Tensor(b, requires_grad=True)
+        self.fused = fused
 
     def __call__(self, x):
+        if self.fused:
+            return Affine()(x, self.W, self.b)
         return x @ self.W.T + self.b
 
     def parameters(self):
