@@ -53,9 +53,11 @@ class Function:
 
     def __call__(self, *inputs):
         # One pass over the inputs, no generators: this is the per-op overhead of the engine.
-        ref, requires_grad, without_grad, constants, leaves, rank = None, False, False, False, (), 0
+        arrays, ref, leaves, rank = [], None, (), 0
+        requires_grad = without_grad = constants = False
         for x in inputs:
             if isinstance(x, Tensor):
+                arrays.append(x.data)
                 if ref is None:
                     ref = x  # the first Tensor's dtype types the constants
                 if x.requires_grad:
@@ -67,14 +69,15 @@ class Function:
                 if x._op is None:
                     leaves += (x,)
             else:
+                arrays.append(x)  # converted below, once the dtype is known
                 constants = True
         if ref is None:  # NumPy in, NumPy out: used by vjps in an ordinary backward
             return self.forward(*inputs)
         if constants:
             dtype = ref.data.dtype
-            arrays = [x.data if isinstance(x, Tensor) else _constant(x, dtype) for x in inputs]
-        else:
-            arrays = [x.data for x in inputs]
+            for i, x in enumerate(inputs):
+                if not isinstance(x, Tensor):
+                    arrays[i] = _constant(x, dtype)
         try:
             data = self.forward(*arrays)
         except (ValueError, TypeError) as e:
