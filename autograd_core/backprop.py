@@ -1,6 +1,7 @@
 """Reverse-mode differentiation: one iterative walk serves `Tensor.backward` and `grad`."""
 
-import heapq
+from heapq import heappop, heappush
+from operator import attrgetter
 
 import numpy as np
 
@@ -21,6 +22,7 @@ class _Freed:
 
 
 FREED = _Freed()
+_array = attrgetter("data")  # Tensor -> its ndarray, without a Python-level call
 
 
 def topological_order(roots):
@@ -60,13 +62,13 @@ def _walk(roots, seeds, retain_graph, create_graph):
             grads[k] = grads[k] + s
         else:
             grads[k] = s
-            heapq.heappush(pending, (-r._rank, k, r))
+            heappush(pending, (-r._rank, k, r))
     with grad_mode.set_grad_enabled(create_graph):
         while pending:
-            _, k, node = heapq.heappop(pending)
+            _, k, node = heappop(pending)
             g = grads.pop(k)
             yield node, g
-            op = node._op
+            op, inputs = node._op, node._inputs
             if op is None:
                 continue
             for x, version in node._versions:
@@ -77,14 +79,14 @@ def _walk(roots, seeds, retain_graph, create_graph):
                         "its gradient would be wrong; run the forward again after the update"
                     )
             if create_graph:
-                gxs = op.vjp(g, node, *node._inputs)
+                gxs = op.vjp(g, node, *inputs)
             else:
-                gxs = op.vjp(g, node.data, *[x.data for x in node._inputs])
-            if not isinstance(gxs, tuple) or len(gxs) != len(node._inputs):
+                gxs = op.vjp(g, node.data, *map(_array, inputs))
+            if type(gxs) is not tuple or len(gxs) != len(inputs):
                 raise TypeError(
-                    f"{type(op).__name__}.vjp must return a tuple of {len(node._inputs)} gradients"
+                    f"{type(op).__name__}.vjp must return a tuple of {len(inputs)} gradients"
                 )
-            for x, gx in zip(node._inputs, gxs):
+            for x, gx in zip(inputs, gxs):
                 if gx is None or not x.requires_grad:
                     continue
                 data = x.data
@@ -102,7 +104,7 @@ def _walk(roots, seeds, retain_graph, create_graph):
                     grads[k] = grads[k] + gx
                 else:
                     grads[k] = gx
-                    heapq.heappush(pending, (-x._rank, k, x))
+                    heappush(pending, (-x._rank, k, x))
             if not retain_graph:
                 node._op, node._inputs, node._versions = FREED, (), ()
 
