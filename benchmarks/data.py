@@ -29,8 +29,10 @@ def mlp_problem(batch, dtype, seed=0):
     """
     rng = np.random.default_rng(seed)
     dtype = np.dtype(dtype)
-    problem = {"x": rng.random((batch, MLP_SIZES[0])).astype(dtype),
-               "labels": rng.integers(0, MLP_SIZES[-1], batch)}
+    problem = {
+        "x": rng.random((batch, MLP_SIZES[0])).astype(dtype),
+        "labels": rng.integers(0, MLP_SIZES[-1], batch),
+    }
     for k, (n_in, n_out) in enumerate(zip(MLP_SIZES[:-1], MLP_SIZES[1:]), start=1):
         problem[f"W{k}"] = (rng.standard_normal((n_out, n_in)) * np.sqrt(2.0 / n_in)).astype(dtype)
         problem[f"b{k}"] = np.zeros(n_out, dtype=dtype)
@@ -51,6 +53,11 @@ def resnet_problem(layers=20, points=2000, d=4, seed=0):
     y0 = np.zeros((d, 2 * half))
     y0[:2] = plane  # the extra features start at zero; the layers fill them
     c = np.concatenate([np.zeros(half), np.ones(half)])[:, None]
-    return {"Y0": y0, "c": c,
-            "W": rng.standard_normal((layers, d, d)), "b": rng.standard_normal((layers, d, 1)),
-            "omega": rng.standard_normal((d, 1)), "mu": np.asarray(rng.standard_normal())}
+    return {
+        "Y0": y0,
+        "c": c,
+        "W": rng.standard_normal((layers, d, d)),
+        "b": rng.standard_normal((layers, d, 1)),
+        "omega": rng.standard_normal((d, 1)),
+        "mu": np.asarray(rng.standard_normal()),
+    }

@@ -12,7 +12,9 @@ from benchmarks import data
 
 
 def setup(workload, **params):
-    return {"chain": chain, "mlp": mlp, "mlp_matmuls": mlp_matmuls, "resnet": resnet}[workload](**params)
+    return {"chain": chain, "mlp": mlp, "mlp_matmuls": mlp_matmuls, "resnet": resnet}[workload](
+        **params
+    )
 
 
 def chain(shape, ops, no_grad=False):
@@ -119,7 +121,7 @@ class Adam:
 
     def step(self, grads):
         self.t += 1
-        c1, c2 = 1 - self.beta1 ** self.t, 1 - self.beta2 ** self.t
+        c1, c2 = 1 - self.beta1**self.t, 1 - self.beta2**self.t
         for p, g, m, v in zip(self.params, grads, self.m, self.v):
             m *= self.beta1
             m += g * (1 - self.beta1)

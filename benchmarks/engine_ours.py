@@ -119,7 +119,7 @@ class Adam:
 
     def step(self):
         self.t += 1
-        c1, c2 = 1 - self.beta1 ** self.t, 1 - self.beta2 ** self.t
+        c1, c2 = 1 - self.beta1**self.t, 1 - self.beta2**self.t
         with ag.no_grad():
             for p, m, v in zip(self.params, self.m, self.v):
                 g = p.grad
@@ -159,7 +159,7 @@ def mlp(batch, dtype):
 
 # --- seed 000's residual network ----------------------------------------------------------------
 def build_resnet(problem):
-    """Y_{k+1} = Y_k + h tanh(W_k Y_k + b_k); Z = sigmoid(Y_K^T omega + mu). Returns model, params."""
+    """Y_{k+1} = Y_k + h tanh(W_k Y_k + b_k), Z = sigmoid(Y_K^T omega + mu): (model, params)."""
     W = [ag.Tensor(w, requires_grad=True) for w in problem["W"]]
     b = [ag.Tensor(v, requires_grad=True) for v in problem["b"]]
     omega = ag.Tensor(problem["omega"], requires_grad=True)

@@ -50,8 +50,10 @@ def mlp(batch, dtype):
     problem = data.mlp_problem(batch, dtype)
     x = torch.from_numpy(problem["x"])
     labels = torch.from_numpy(problem["labels"])
-    params = [torch.from_numpy(problem[k].copy()).requires_grad_(True)
-              for k in ("W1", "b1", "W2", "b2", "W3", "b3")]
+    params = [
+        torch.from_numpy(problem[k].copy()).requires_grad_(True)
+        for k in ("W1", "b1", "W2", "b2", "W3", "b3")
+    ]
     W1, b1, W2, b2, W3, b3 = params
     a = data.ADAM
     optimizer = torch.optim.Adam(params, lr=a["lr"], betas=(a["beta1"], a["beta2"]), eps=a["eps"])

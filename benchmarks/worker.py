@@ -17,8 +17,11 @@ import sys
 import time
 import tracemalloc
 
-ENGINES = {"numpy": "benchmarks.engine_numpy", "ours": "benchmarks.engine_ours",
-           "torch": "benchmarks.engine_torch"}
+ENGINES = {
+    "numpy": "benchmarks.engine_numpy",
+    "ours": "benchmarks.engine_ours",
+    "torch": "benchmarks.engine_torch",
+}
 
 
 def main(engine):
