@@ -1,5 +1,8 @@
 """Reverse-mode differentiation: one iterative walk serves `Tensor.backward` and `grad`."""
 
+from heapq import heappop, heappush
+from operator import attrgetter
+
 import numpy as np
 
 from autograd_core import grad_mode
@@ -19,6 +22,7 @@ class _Freed:
 
 
 FREED = _Freed()
+_array = attrgetter("data")  # Tensor -> its ndarray, without a Python-level call
 
 
 def topological_order(roots):
@@ -35,59 +39,72 @@ def topological_order(roots):
         elif id(node) not in seen:
             seen.add(id(node))
             stack.append((node, True))
-            stack.extend((x, False) for x in node._inputs if x.requires_grad)
+            for x in node._inputs:
+                if x.requires_grad:
+                    stack.append((x, False))
     return order
 
 
 def _walk(roots, seeds, retain_graph, create_graph):
     """Yield (node, gradient) in reverse topological order, each gradient complete when yielded.
 
-    Gradients are ndarrays in an ordinary backward and Tensors under create_graph (recorded, so
-    they can be differentiated again). Unless the graph is retained, each node drops its op and
-    inputs once its vjp has run, so intermediate arrays die during the walk.
+    A heap hands out the pending node of highest rank (an op's output ranks above all its
+    inputs that require grad), so all of a node's consumers have run before it. Gradients are
+    ndarrays in an ordinary backward and Tensors under create_graph (recorded, so they can be
+    differentiated again). Unless the graph is retained, each node drops its op and inputs once
+    its vjp has run, so intermediate arrays die during the walk.
     """
-    order = topological_order(roots)
     grads = {}  # id(node) -> gradient not yet pushed to its inputs
+    pending = []  # heap of (-rank, id, node) for the nodes in grads
     for r, s in zip(roots, seeds):
-        grads[id(r)] = grads[id(r)] + s if id(r) in grads else s
+        k = id(r)
+        if k in grads:
+            grads[k] = grads[k] + s
+        else:
+            grads[k] = s
+            heappush(pending, (-r._rank, k, r))
     with grad_mode.set_grad_enabled(create_graph):
-        while order:
-            node = order.pop()
-            g = grads.pop(id(node), None)
-            if g is None:
-                continue
+        while pending:
+            _, k, node = heappop(pending)
+            g = grads.pop(k)
             yield node, g
-            op = node._op
+            op, inputs = node._op, node._inputs
             if op is None:
                 continue
-            if any(x._version != v for x, v in zip(node._inputs, node._versions)):
-                changed = next(x for x, v in zip(node._inputs, node._versions) if x._version != v)
-                raise RuntimeError(
-                    f"tensor {changed.name or ''!r} of shape {changed.shape}, an input of "
-                    f"{type(op).__name__}, was modified in place after the op used it: "
-                    "its gradient would be wrong; run the forward again after the update"
-                )
+            for x, version in node._versions:
+                if x._version != version:
+                    raise RuntimeError(
+                        f"tensor {x.name or ''!r} of shape {x.shape}, an input of "
+                        f"{type(op).__name__}, was modified in place after the op used it: "
+                        "its gradient would be wrong; run the forward again after the update"
+                    )
             if create_graph:
-                gxs = op.vjp(g, node, *node._inputs)
+                gxs = op.vjp(g, node, *inputs)
             else:
-                gxs = op.vjp(g, node.data, *[x.data for x in node._inputs])
-            if not isinstance(gxs, tuple) or len(gxs) != len(node._inputs):
+                gxs = op.vjp(g, node.data, *map(_array, inputs))
+            if type(gxs) is not tuple or len(gxs) != len(inputs):
                 raise TypeError(
-                    f"{type(op).__name__}.vjp must return a tuple of {len(node._inputs)} gradients"
+                    f"{type(op).__name__}.vjp must return a tuple of {len(inputs)} gradients"
                 )
-            for x, gx in zip(node._inputs, gxs):
+            for x, gx in zip(inputs, gxs):
                 if gx is None or not x.requires_grad:
                     continue
-                try:
-                    gx = sum_to_shape(gx, x.shape)
-                except ValueError as e:
-                    raise ValueError(f"{type(op).__name__}.vjp: {e}") from None
-                if gx.dtype != x.dtype:
-                    gx = gx.astype(x.dtype)
+                data = x.data
+                if gx.shape != data.shape:
+                    try:
+                        gx = sum_to_shape(gx, data.shape)
+                    except ValueError as e:
+                        raise ValueError(f"{type(op).__name__}.vjp: {e}") from None
+                if gx.dtype != data.dtype:
+                    gx = gx.astype(data.dtype)
                 if grad_mode._anomaly:
                     check_finite(op, "backward", gx, [g])
                 k = id(x)
-                grads[k] = grads[k] + gx if k in grads else gx
+                if k in grads:
+                    grads[k] = grads[k] + gx
+                else:
+                    grads[k] = gx
+                    heappush(pending, (-x._rank, k, x))
             if not retain_graph:
                 node._op, node._inputs, node._versions = FREED, (), ()
 

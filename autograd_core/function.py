@@ -19,6 +19,9 @@ To define an op, subclass `Function`:
   that ndarrays and Tensors share (`reshape`, `sum`, `transpose`, `@`, comparisons) and the
   engine's functions (`exp`, `where`, `broadcast_to`, ...), which return ndarrays for ndarrays.
 - Non-tensor arguments (axis, shape, exponent) go to `__init__` and live on `self`.
+- A vjp may skip (return None for) an input that needs no gradient: `self.needs_input_grad` is
+  None when every input needs one, else one bool per input (MatMul uses it: an input batch
+  needs no gradient, and its product is the largest of the step).
 
 Calling an instance runs the op: Tensors in, a Tensor out, recorded when grad mode is on and an
 input requires grad; with no Tensor among the inputs it is plain NumPy and returns an ndarray.
@@ -40,6 +43,7 @@ class Function:
 
     site = None  # "file:line" of the user code that created the op (record_sites or anomaly mode)
     scope = ()  # the name_scope blocks (e.g. a Module's dotted name) the op was recorded in
+    needs_input_grad = None  # set when recorded with inputs that need no gradient: a bool per input
 
     def forward(self, *arrays):
         raise NotImplementedError(f"{type(self).__name__} defines no forward")
@@ -48,10 +52,32 @@ class Function:
         raise NotImplementedError(f"{type(self).__name__} defines no vjp")
 
     def __call__(self, *inputs):
-        ref = next((x for x in inputs if isinstance(x, Tensor)), None)
+        # One pass over the inputs, no generators: this is the per-op overhead of the engine.
+        arrays, ref, leaves, rank = [], None, (), 0
+        requires_grad = without_grad = constants = False
+        for x in inputs:
+            if isinstance(x, Tensor):
+                arrays.append(x.data)
+                if ref is None:
+                    ref = x  # the first Tensor's dtype types the constants
+                if x.requires_grad:
+                    requires_grad = True
+                    if x._rank >= rank:
+                        rank = x._rank + 1
+                else:
+                    without_grad = True
+                if x._op is None:
+                    leaves += (x,)
+            else:
+                arrays.append(x)  # converted below, once the dtype is known
+                constants = True
         if ref is None:  # NumPy in, NumPy out: used by vjps in an ordinary backward
             return self.forward(*inputs)
-        arrays = [x.data if isinstance(x, Tensor) else _constant(x, ref.dtype) for x in inputs]
+        if constants:
+            dtype = ref.data.dtype
+            for i, x in enumerate(inputs):
+                if not isinstance(x, Tensor):
+                    arrays[i] = _constant(x, dtype)
         try:
             data = self.forward(*arrays)
         except (ValueError, TypeError, IndexError) as e:
@@ -61,14 +87,22 @@ class Function:
         if grad_mode._anomaly:
             self.site = user_site()
             check_finite(self, "forward", out.data, arrays)
-        if grad_mode._enabled and any(isinstance(x, Tensor) and x.requires_grad for x in inputs):
+        if requires_grad and grad_mode._enabled:
             out.requires_grad = True
-            self.scope = grad_mode._scope
-            out._op = self
-            out._inputs = tuple(
-                x if isinstance(x, Tensor) else Tensor._wrap(a) for x, a in zip(inputs, arrays)
-            )
-            out._versions = tuple(x._version for x in out._inputs)
+            out._op, out._rank = self, rank
+            if without_grad or constants:
+                self.needs_input_grad = tuple([isinstance(x, Tensor) and x.requires_grad
+                                               for x in inputs])
+            if constants:
+                inputs = tuple([x if isinstance(x, Tensor) else Tensor._wrap(a)
+                                for x, a in zip(inputs, arrays)])
+            out._inputs = inputs
+            # Only a leaf can be updated in place (sub_, copy_, ...): remember the versions of the
+            # leaves used, so that backward can refuse a gradient computed from stale values.
+            if leaves:
+                out._versions = tuple([(x, x._version) for x in leaves])
+            if grad_mode._scope:
+                self.scope = grad_mode._scope
             if grad_mode._sites:
                 self.site = user_site()
         return out

@@ -13,7 +13,7 @@ class Tensor:
     """
 
     __slots__ = ("data", "grad", "requires_grad", "name", "_op", "_inputs", "_versions",
-                 "_version", "__weakref__")
+                 "_version", "_rank", "__weakref__")
     __array_ufunc__ = None  # np.exp(t) raises instead of silently dropping the graph
 
     def __init__(self, data, requires_grad=False, dtype=None, name=None):
@@ -28,14 +28,14 @@ class Tensor:
                 "pass float data or dtype=np.float64"
             )
         self.data, self.grad, self.requires_grad, self.name = data, None, bool(requires_grad), name
-        self._op, self._inputs, self._versions, self._version = None, (), (), 0
+        self._op, self._inputs, self._versions, self._version, self._rank = None, (), (), 0, 0
 
     @classmethod
     def _wrap(cls, data):
         """A constant or op output around an ndarray, without the checks of __init__."""
         t = object.__new__(cls)
         t.data, t.grad, t.requires_grad, t.name = data, None, False, None
-        t._op, t._inputs, t._versions, t._version = None, (), (), 0
+        t._op, t._inputs, t._versions, t._version, t._rank = None, (), (), 0, 0
         return t
 
     # --- what it is -------------------------------------------------------------------------
@@ -98,19 +98,20 @@ class Tensor:
         return self
 
     def copy_(self, value):
-        self.data[...] = np.asarray(value)
+        self.data[...] = _operand(value)
         return self._bump()
 
     def add_(self, value, alpha=1.0):
-        self.data += np.asarray(value, dtype=self.dtype) * alpha if alpha != 1.0 else np.asarray(value)
+        value = _operand(value)
+        self.data += value * alpha if alpha != 1.0 else value
         return self._bump()
 
     def sub_(self, value):
-        self.data -= np.asarray(value)
+        self.data -= _operand(value)
         return self._bump()
 
     def mul_(self, value):
-        self.data *= np.asarray(value)
+        self.data *= _operand(value)
         return self._bump()
 
     # --- operators and methods: each one line, calling the op in autograd_core.ops -------------
@@ -161,6 +162,14 @@ class Tensor:
     def astype(self, dtype): return ops.astype(self, dtype)
     T = property(lambda self: ops.transpose(self))
     mT = property(lambda self: ops.swapaxes(self, -1, -2))
+
+
+def _operand(value):
+    """The right-hand side of an in-place update: a Tensor's array, a Python number as it is (NumPy
+    computes it in the updated array's dtype, so float32 stays float32), anything else as an array."""
+    if isinstance(value, Tensor):
+        return value.data
+    return value if isinstance(value, (int, float)) else np.asarray(value)
 
 
 # The one import cycle of the engine: Tensor's methods call the ops, and the ops build Tensors.

@@ -341,7 +341,7 @@ def _op_attrs(t, folded):
         label += "(" + ", ".join(args) + ")"
     for key, value in vars(t.op).items():
         text = str(value) if isinstance(value, (int, float, str, tuple, np.dtype)) else ""
-        if key not in ("scope", "site") and value is not False and 0 < len(text) <= 24:
+        if key not in ("scope", "site", "needs_input_grad") and value is not False and 0 < len(text) <= 24:
             label += f" {key}={text}"
     return {"label": label, "shape": "ellipse", "fontsize": "10"}
 

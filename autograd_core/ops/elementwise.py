@@ -4,6 +4,7 @@ the engine sums them down to the inputs' shapes."""
 import numpy as np
 
 from autograd_core.function import Function
+from autograd_core.tensor import Tensor
 
 
 class Add(Function):
@@ -28,6 +29,20 @@ class Div(Function):
     """x / y"""
     def forward(self, x, y): return x / y
     def vjp(self, g, out, x, y): return g / y, -g * out / y
+
+
+class AddScalar(Function):
+    """x + c for a number c, kept on the op: the graph gets no node for the constant."""
+    def __init__(self, c): self.c = c
+    def forward(self, x): return x + self.c
+    def vjp(self, g, out, x): return (g,)
+
+
+class MulScalar(Function):
+    """x * c for a number c, kept on the op."""
+    def __init__(self, c): self.c = c
+    def forward(self, x): return x * self.c
+    def vjp(self, g, out, x): return (g * self.c,)
 
 
 class Neg(Function):
@@ -140,9 +155,34 @@ class Where(Function):
     def vjp(self, g, out, x, y): return where(self.cond, g, 0), where(self.cond, 0, g)
 
 
-def add(x, y): return Add()(x, y)
-def subtract(x, y): return Sub()(x, y)
-def multiply(x, y): return Mul()(x, y)
+def _number_with_float_tensor(c, x):
+    """True for a Python number c beside a floating Tensor x: the one-input op computes x (op) c
+    exactly as NumPy would, c taking x's dtype (a float, a Python "weak" scalar)."""
+    return isinstance(c, (int, float)) and isinstance(x, Tensor) and x.data.dtype.kind == "f"
+
+
+def add(x, y):
+    if _number_with_float_tensor(y, x):
+        return AddScalar(float(y))(x)
+    if _number_with_float_tensor(x, y):
+        return AddScalar(float(x))(y)
+    return Add()(x, y)
+
+
+def subtract(x, y):
+    if _number_with_float_tensor(y, x):
+        return AddScalar(-float(y))(x)  # x - c is exactly x + (-c) in IEEE arithmetic
+    return Sub()(x, y)
+
+
+def multiply(x, y):
+    if _number_with_float_tensor(y, x):
+        return MulScalar(float(y))(x)
+    if _number_with_float_tensor(x, y):
+        return MulScalar(float(x))(y)
+    return Mul()(x, y)
+
+
 def divide(x, y): return Div()(x, y)
 def negative(x): return Neg()(x)
 def exp(x): return Exp()(x)

@@ -26,11 +26,12 @@ class MatMul(Function):
         y2 = y.reshape(y.shape + (1,)) if y.ndim == 1 else y
         g2 = g.reshape(g.shape[:-1] + (1,) + g.shape[-1:]) if x.ndim == 1 else g
         g2 = g2.reshape(g2.shape + (1,)) if y.ndim == 1 else g2
-        gx = g2 @ y2.swapaxes(-1, -2)
-        gy = x2.swapaxes(-1, -2) @ g2
-        if x.ndim == 1:
+        need = self.needs_input_grad or (True, True)
+        gx = g2 @ y2.swapaxes(-1, -2) if need[0] else None
+        gy = x2.swapaxes(-1, -2) @ g2 if need[1] else None
+        if x.ndim == 1 and gx is not None:
             gx = gx.reshape(gx.shape[:-2] + gx.shape[-1:])
-        if y.ndim == 1:
+        if y.ndim == 1 and gy is not None:
             gy = gy.reshape(gy.shape[:-1])
         return gx, gy
 

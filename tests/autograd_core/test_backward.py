@@ -225,3 +225,19 @@ def test_vjp_returning_an_unreducible_shape_is_named():
     x = Tensor(np.ones(3), requires_grad=True)
     with pytest.raises(ValueError, match=r"Bad.vjp.*\(7,\).*\(3,\)"):
         Bad()(x).sum().backward()
+
+
+def test_op_records_which_inputs_need_a_gradient():
+    x = Tensor(np.ones((2, 3)))
+    w = Tensor(np.ones((3, 4)), requires_grad=True)
+    assert (x @ w).op.needs_input_grad == (False, True)
+    assert (w.T @ w).op.needs_input_grad is None  # every input needs one
+
+
+def test_matmul_skips_the_gradient_of_an_input_without_grad():
+    x = Tensor(np.ones((2, 3)))
+    w = Tensor(np.ones((3, 4)), requires_grad=True)
+    y = x @ w
+    gx, gw = y.op.vjp(np.ones((2, 4)), y.data, x.data, w.data)
+    assert gx is None
+    np.testing.assert_array_equal(gw, np.full((3, 4), 2.0))

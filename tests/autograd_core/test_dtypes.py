@@ -62,3 +62,12 @@ def test_ops_on_plain_arrays_return_plain_arrays():
     out = ag.exp(np.array([0.0, 1.0]))
     assert isinstance(out, np.ndarray)
     np.testing.assert_allclose(out, np.exp([0.0, 1.0]))
+
+
+def test_in_place_update_by_a_number_computes_in_float32():
+    values = np.array([0.1257302165031433, -0.13210485875606537], dtype=np.float32)
+    p = Tensor(values.copy(), requires_grad=True)
+    with ag.no_grad():
+        p.mul_(0.9)  # rounded once in float32, not computed in float64 and rounded again
+    assert p.dtype == np.float32
+    np.testing.assert_array_equal(p.data, values * np.float32(0.9))
