@@ -22,7 +22,7 @@ from autograd_core.grad_mode import (
     set_grad_enabled,
 )
 from autograd_core.ops import (
-    abs, add, astype, broadcast_to, clip, concatenate, divide, einsum, exp, getitem, leaky_relu,
+    abs, add, astype, broadcast_to, clip, concatenate, divide, einsum, exp, getitem, leaky_relu, linear,
     log, log_softmax, logsumexp, matmul, max, maximum, mean, min, minimum, multiply, negative,
     power, relu, reshape, sigmoid, softmax, softplus, sqrt, stack, subtract, sum, swapaxes, tanh,
     transpose, var, where,
@@ -37,7 +37,7 @@ __all__ = [
     "record_sites", "gradcheck", "gradgradcheck", "check_graph", "compare_grads", "assert_grads_close",
     "tensor", "zeros", "ones", "full", "zeros_like", "ones_like", "arange", "randn", "rand",
     "abs", "add", "astype", "broadcast_to", "clip", "concatenate", "divide", "einsum", "exp",
-    "getitem", "leaky_relu", "log", "log_softmax", "logsumexp", "matmul", "max", "maximum", "mean",
+    "getitem", "leaky_relu", "linear", "log", "log_softmax", "logsumexp", "matmul", "max", "maximum", "mean",
     "min", "minimum", "multiply", "negative", "power", "relu", "reshape", "sigmoid", "softmax",
     "softplus", "sqrt", "stack", "subtract", "sum", "swapaxes", "tanh", "transpose", "var", "where",
     "to_dot", "draw",

@@ -26,12 +26,14 @@ _array = attrgetter("data")  # Tensor -> its ndarray, without a Python-level cal
 
 
 def topological_order(roots):
-    """Every node the roots depend on through ops that require grad, each after its inputs.
+    """Every node the roots depend on through ops that require grad, each after its inputs,
+    in evaluation order (an op's left inputs before its right ones).
 
-    Iterative post-order depth-first search: no recursion, so any depth works.
+    Iterative post-order depth-first search: no recursion, so any depth works. The backward
+    walk orders nodes by rank instead; this order is for tools that check or show a graph.
     """
     order, seen = [], set()
-    stack = [(r, False) for r in roots]
+    stack = [(r, False) for r in reversed(roots)]
     while stack:
         node, inputs_done = stack.pop()
         if inputs_done:
@@ -39,9 +41,7 @@ def topological_order(roots):
         elif id(node) not in seen:
             seen.add(id(node))
             stack.append((node, True))
-            for x in node._inputs:
-                if x.requires_grad:
-                    stack.append((x, False))
+            stack.extend((x, False) for x in reversed(node._inputs) if x.requires_grad)
     return order
 
 

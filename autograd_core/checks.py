@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from autograd_core import grad_mode
-from autograd_core.backprop import FREED, grad
+from autograd_core.backprop import FREED, grad, topological_order
 from autograd_core.shapes import sum_to_shape
 from autograd_core.tensor import Tensor
 
@@ -383,7 +383,7 @@ def _first_low_precision_node(out):
     """(node, dtype) of the first op in out's graph that makes a float tensor below float64."""
     if out.op is None:
         return None
-    for node in _evaluation_order(out):
+    for node in topological_order([out]):
         if node.op is not None and node.dtype.kind == "f" and _lower_precision(node.dtype):
             return node, node.dtype
     return None
@@ -523,7 +523,7 @@ def check_graph(output, eps=1e-6, atol=1e-5, rtol=1e-3, seed=0, raise_on_error=F
     if output.op is None:
         raise ValueError("the output is a leaf: no graph was recorded (was it computed under "
                          "no_grad(), or from inputs that do not require grad?)")
-    order = _evaluation_order(output)
+    order = topological_order([output])
     if any(node.op is FREED for node in order):
         raise RuntimeError("check_graph needs the recorded graph, but a backward already released "
                            "it: call check_graph before backward, or use backward(retain_graph=True)")
@@ -533,20 +533,6 @@ def check_graph(output, eps=1e-6, atol=1e-5, rtol=1e-3, seed=0, raise_on_error=F
     if raise_on_error and not report.ok:
         raise AssertionError(str(report))
     return report
-
-
-def _evaluation_order(root):
-    """The nodes `root` depends on, each after its inputs, left inputs before right (iterative)."""
-    order, seen, stack = [], set(), [(root, False)]
-    while stack:
-        node, inputs_done = stack.pop()
-        if inputs_done:
-            order.append(node)
-        elif id(node) not in seen:
-            seen.add(id(node))
-            stack.append((node, True))
-            stack.extend((x, False) for x in reversed(node.inputs) if x.requires_grad)
-    return order
 
 
 def _check_node(position, node, rng, eps, atol, rtol):

@@ -33,8 +33,7 @@ class Linear(Module):
                 f"{self!r} needs inputs whose last axis has {self.in_features} features, "
                 f"got shape {np.shape(x)}"
             )
-        y = ag.matmul(x, self.weight.T)
-        return y if self.bias is None else y + self.bias
+        return ag.linear(x, self.weight, self.bias)
 
     def get_config(self):
         return {"in_features": self.in_features, "out_features": self.out_features,

@@ -8,7 +8,7 @@ from autograd_core.ops.elementwise import (
     maximum, minimum, multiply, negative, power, relu, sigmoid, softplus, sqrt, subtract, tanh,
     where,
 )
-from autograd_core.ops.linalg import Einsum, MatMul, einsum, matmul
+from autograd_core.ops.linalg import Affine, Einsum, MatMul, einsum, linear, matmul
 from autograd_core.ops.reduce import LogSumExp, Max, Min, Sum, logsumexp, max, min, sum
 from autograd_core.ops.shape import (
     BroadcastTo, Cast, Concatenate, GetItem, Reshape, ScatterAdd, Stack, Transpose, astype,

@@ -36,6 +36,24 @@ class MatMul(Function):
         return gx, gy
 
 
+class Affine(Function):
+    """x @ W.T + b in one op, W of shape (out, in): a dense layer with no transpose or bias node."""
+
+    def forward(self, x, W, b=None):
+        out = np.matmul(x, W.T)
+        if b is not None:
+            out += b  # the product is a fresh array: add the bias in place
+        return out
+
+    def vjp(self, g, out, x, W, b=None):
+        need = self.needs_input_grad or (True, True, True)
+        rows = g.reshape(-1, g.shape[-1])  # every leading axis of x is a batch axis
+        gx = g @ W if need[0] else None
+        gW = rows.T @ x.reshape(-1, x.shape[-1]) if need[1] else None
+        gb = rows.sum(axis=0) if b is not None and need[2] else None
+        return (gx, gW) if b is None else (gx, gW, gb)
+
+
 class Einsum(Function):
     """np.einsum with explicit subscripts ("ij,jk->ik"); each operand's letters must be distinct."""
 
@@ -70,6 +88,11 @@ class Einsum(Function):
 
 
 def matmul(x, y): return MatMul()(x, y)
+
+
+def linear(x, weight, bias=None):
+    """x @ weight.T + bias (weight of shape (out, in)) as one op, like PyTorch's F.linear."""
+    return Affine()(x, weight) if bias is None else Affine()(x, weight, bias)
 def einsum(subscripts, *operands): return Einsum(subscripts)(*operands)
 
 
