@@ -142,5 +142,6 @@ def current_scope() -> str:
     return ".".join(_scope)
 
 
-__all__ = ["name_scope", "push_scope", "pop_scope", "current_scope", "is_grad_enabled", "set_grad_enabled", "no_grad", "enable_grad",
+__all__ = ["name_scope", "push_scope", "pop_scope", "current_scope", "is_grad_enabled",
+           "set_grad_enabled", "no_grad", "enable_grad",
            "is_anomaly_enabled", "detect_anomaly", "record_sites"]
