@@ -118,10 +118,30 @@ class name_scope(contextlib.ContextDecorator):
         return False
 
 
+def push_scope(name: str) -> tuple:
+    """Open a name scope without a `with` block; returns the token that `pop_scope` takes.
+
+    The same as entering `name_scope(name)`, for hot paths (nn.Module.__call__ runs it on every
+    call); an empty name opens no scope. Always pair it with `pop_scope` in a `finally`.
+    """
+    global _scope
+    prev = _scope
+    if name:
+        _scope = prev + (name if type(name) is str else str(name),)
+    return prev
+
+
+def pop_scope(token: tuple) -> None:
+    """Close the scopes opened since `push_scope` returned `token`."""
+    global _scope
+    _scope = token
+
+
 def current_scope() -> str:
     """The dotted name of the enclosing name_scope blocks ('' outside any)."""
     return ".".join(_scope)
 
 
-__all__ = ["name_scope", "current_scope", "is_grad_enabled", "set_grad_enabled", "no_grad", "enable_grad",
+__all__ = ["name_scope", "push_scope", "pop_scope", "current_scope", "is_grad_enabled",
+           "set_grad_enabled", "no_grad", "enable_grad",
            "is_anomaly_enabled", "detect_anomaly", "record_sites"]

@@ -63,23 +63,35 @@ def binary_cross_entropy_with_logits(logits, targets, reduction="mean"):
 class CrossEntropy(ag.Function):
     """Softmax cross-entropy of logits (N, C) with integer labels (N,), in one node.
 
-    forward: mean (or sum) over the batch of logsumexp(x_i) - x_i[label_i], max-shifted.
-    vjp:     g * (softmax(x) - onehot(labels)) / N  (N -> 1 for "sum"); written with ag
-             functions, so it is recorded and differentiable again under create_graph.
+    forward: mean (or sum) over the batch of logsumexp(x_i) - x_i[label_i], max-shifted;
+             it keeps exp(x - max) and its row sums for the vjp.
+    vjp:     g * (softmax(x) - onehot(labels)) / N  (N -> 1 for "sum"). Under create_graph
+             it is written with ag functions, so it is recorded and differentiable again.
     """
 
-    def __init__(self, labels, num_classes, reduction="mean"):
+    def __init__(self, labels, reduction="mean"):
         self.labels, self.reduction = labels, reduction
-        self.onehot = np.eye(num_classes, dtype=bool)[labels]
 
     def forward(self, x):
-        losses = ag.logsumexp(x, axis=1) - x[np.arange(len(self.labels)), self.labels]
+        rows = np.arange(len(self.labels))
+        top = x.max(axis=1, keepdims=True)
+        shifted = x - np.where(np.isfinite(top), top, 0)  # all -inf (or inf): shift by nothing
+        self.exp = np.exp(shifted)
+        self.total = self.exp.sum(axis=1, keepdims=True)
+        losses = np.log(self.total[:, 0]) - shifted[rows, self.labels]
         return losses.mean() if self.reduction == "mean" else losses.sum()
 
     def vjp(self, g, out, x):
         scale = 1.0 / len(self.labels) if self.reduction == "mean" else 1.0
+        if isinstance(x, np.ndarray):  # an ordinary backward: the softmax from the forward
+            g = g * scale
+            grad = self.exp / self.total
+            grad *= g
+            grad[np.arange(len(self.labels)), self.labels] -= g
+            return (grad,)
+        onehot = np.eye(x.shape[1], dtype=bool)[self.labels]
         softmax = ag.exp(x - ag.logsumexp(x, axis=1, keepdims=True))
-        return (g * scale * (softmax - self.onehot),)
+        return (g * scale * (softmax - onehot),)
 
 
 def cross_entropy(logits, labels, reduction="mean"):
@@ -105,4 +117,4 @@ def cross_entropy(logits, labels, reduction="mean"):
     if n and (labels.min() < 0 or labels.max() >= c):
         raise ValueError(f"cross_entropy: labels must lie in [0, {c}) for {c} classes, got values "
                          f"from {labels.min()} to {labels.max()}")
-    return CrossEntropy(labels, c, reduction)(logits)
+    return CrossEntropy(labels, reduction)(logits)

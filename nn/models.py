@@ -65,7 +65,7 @@ class ResidualBlock(Module):
         self.activation = make_activation(activation)
 
     def forward(self, y):
-        return y + self.step * self.activation(ag.matmul(y, self.weight.T) + self.bias)
+        return ag.add(y, self.activation(ag.linear(y, self.weight, self.bias)), alpha=self.step)
 
     def get_config(self):
         return {"dim": self.dim, "step": self.step, "activation": self.activation_name,

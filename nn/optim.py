@@ -84,15 +84,17 @@ class SGD(Optimizer):
         self.velocity = [None] * len(self.params)
 
     def step(self):
+        lr, momentum = self.lr, self.momentum
         with ag.no_grad():
             for i, p in enumerate(self.params):
-                if p.grad is None:
+                grad = p.grad
+                if grad is None:
                     continue
-                g = p.grad.data
-                if self.momentum:
+                g = grad.data
+                if momentum:
                     v = self.velocity[i]
-                    g = self.velocity[i] = g.copy() if v is None else self.momentum * v + g
-                p.sub_(self.lr * g)
+                    g = self.velocity[i] = g.copy() if v is None else momentum * v + g
+                p.sub_(lr * g)
 
     def state_dict(self):
         return {"type": "SGD", "lr": self.lr, "momentum": self.momentum,
@@ -106,6 +108,7 @@ class Adam(Optimizer):
         m = beta1 * m + (1 - beta1) * g          v = beta2 * v + (1 - beta2) * g^2
         p <- p - lr * (m / (1 - beta1^t)) / (sqrt(v / (1 - beta2^t)) + eps)
     The bias corrections divide copies: the running averages themselves stay uncorrected.
+    Everything is computed in place, in the moments and one scratch array per parameter.
     """
 
     def __init__(self, params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8):
@@ -117,21 +120,30 @@ class Adam(Optimizer):
         self.steps = [0] * len(self.params)  # t per parameter: a parameter without grad waits
         self.exp_avg = [np.zeros_like(p.data) for p in self.params]
         self.exp_avg_sq = [np.zeros_like(p.data) for p in self.params]
+        self._scratch = [np.empty_like(p.data) for p in self.params]
 
     def step(self):
         beta1, beta2 = self.betas
         with ag.no_grad():
             for i, p in enumerate(self.params):
-                if p.grad is None:
+                grad = p.grad
+                if grad is None:
                     continue
-                g = p.grad.data
+                g, m, v, s = grad.data, self.exp_avg[i], self.exp_avg_sq[i], self._scratch[i]
                 self.steps[i] += 1
                 t = self.steps[i]
-                m = self.exp_avg[i] = beta1 * self.exp_avg[i] + (1 - beta1) * g
-                v = self.exp_avg_sq[i] = beta2 * self.exp_avg_sq[i] + (1 - beta2) * g * g
-                m_hat = m / (1 - beta1 ** t)
-                v_hat = v / (1 - beta2 ** t)
-                p.sub_(self.lr * m_hat / (np.sqrt(v_hat) + self.eps))
+                m *= beta1
+                m += np.multiply(g, 1 - beta1, out=s)
+                v *= beta2
+                np.multiply(g, g, out=s)
+                s *= 1 - beta2
+                v += s
+                np.divide(v, 1 - beta2**t, out=s)  # the step: m_hat / (sqrt(v_hat) + eps) * lr
+                np.sqrt(s, out=s)
+                s += self.eps
+                np.divide(m, s, out=s)
+                s *= self.lr / (1 - beta1**t)
+                p.sub_(s)
 
     def state_dict(self):
         return {"type": "Adam", "lr": self.lr, "betas": self.betas, "eps": self.eps,

@@ -2,7 +2,7 @@
 
 from autograd_core.ops.composite import log_softmax, mean, softmax, var
 from autograd_core.ops.elementwise import (
-    Abs, Add, AddScalar, Clip, Div, Exp, LeakyRelu, Log, Maximum, Minimum, Mul, MulScalar, Neg,
+    Abs, Add, AddScalar, AddScaled, Clip, Div, Exp, LeakyRelu, Log, Maximum, Minimum, Mul, MulScalar, Neg,
     Pow, PowScalar, Relu, Sigmoid, Softplus, Sqrt, Sub, Tanh, Where, abs, add, clip, divide, exp,
     leaky_relu, log,
     maximum, minimum, multiply, negative, power, relu, sigmoid, softplus, sqrt, subtract, tanh,

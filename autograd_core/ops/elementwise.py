@@ -13,6 +13,18 @@ class Add(Function):
     def vjp(self, g, out, x, y): return g, g
 
 
+class AddScaled(Function):
+    """x + alpha * y for a number alpha, in one node (an explicit Euler step y + h * f)."""
+    def __init__(self, alpha): self.alpha = alpha
+    def forward(self, x, y):
+        out = y * self.alpha
+        if out.shape == x.shape and out.dtype == x.dtype:
+            out += x  # a fresh array of the result's shape: add in place
+            return out
+        return x + out
+    def vjp(self, g, out, x, y): return g, g * self.alpha
+
+
 class Sub(Function):
     """x - y"""
     def forward(self, x, y): return x - y
@@ -161,7 +173,12 @@ def _number_with_float_tensor(c, x):
     return isinstance(c, (int, float)) and isinstance(x, Tensor) and x.data.dtype.kind == "f"
 
 
-def add(x, y):
+def add(x, y, alpha=1):
+    """x + y, or x + alpha * y (as torch.add) for a number alpha, as one op."""
+    if alpha != 1:
+        if _number_with_float_tensor(y, x):
+            return AddScalar(float(alpha * y))(x)
+        return AddScaled(float(alpha))(x, y)
     if _number_with_float_tensor(y, x):
         return AddScalar(float(y))(x)
     if _number_with_float_tensor(x, y):

@@ -38,6 +38,8 @@ for a, b in BROADCAST:
     tag = f"{a}x{b}"
     CASES += [
         (f"add{tag}", lambda x, y: x + y, np.add, [a, b], "real", True),
+        (f"add_alpha{tag}", lambda x, y: ag.add(x, y, alpha=0.3), lambda x, y: x + 0.3 * y, [a, b],
+         "real", True),
         (f"sub{tag}", lambda x, y: x - y, np.subtract, [a, b], "real", True),
         (f"mul{tag}", lambda x, y: x * y, np.multiply, [a, b], "real", True),
         (f"div{tag}", lambda x, y: x / y, np.divide, [a, b], "pos", True),
@@ -69,6 +71,8 @@ for s in UNARY_SHAPES:
         (f"rsub{s}", lambda x: 1.0 - x, lambda x: 1.0 - x, [s], "real", True),
         (f"add_number{s}", lambda x: x + 0.5, lambda x: x + 0.5, [s], "real", True),
         (f"radd_number{s}", lambda x: 2 + x, lambda x: 2 + x, [s], "real", True),
+        (f"add_alpha_number{s}", lambda x: ag.add(x, 0.5, alpha=-2), lambda x: x - 1.0, [s], "real",
+         True),
         (f"sub_number{s}", lambda x: x - 0.5, lambda x: x - 0.5, [s], "real", True),
         (f"mul_number{s}", lambda x: x * -1.5, lambda x: x * -1.5, [s], "real", True),
         (f"rmul_number{s}", lambda x: 3 * x, lambda x: 3 * x, [s], "real", True),

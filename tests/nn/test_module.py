@@ -160,3 +160,41 @@ def test_repr_shows_the_tree_of_modules():
 def test_forward_must_be_defined():
     with pytest.raises(NotImplementedError, match="Bare"):
         type("Bare", (nn.Module,), {})()(1.0)
+
+
+def test_scopes_and_names_follow_an_attribute_replaced_after_a_call():
+    model = nn.ResNet(2, 2, rng=0)
+    model(np.ones((4, 2)))
+    model.head = nn.Linear(2, 1, rng=1)
+    out = model(np.ones((4, 2)))
+    assert model.head.weight.name == "head.weight"
+    assert "head" in {".".join(op.scope) for op in recorded_ops(out)}
+
+
+def test_scopes_follow_a_list_of_modules_reordered_in_place():
+    model = nn.Sequential(nn.Linear(2, 2, rng=0), nn.Tanh(), nn.Linear(2, 2, rng=1))
+    model(np.ones((1, 2)))
+    last = model.layers[2]
+    model.layers[0], model.layers[2] = model.layers[2], model.layers[0]
+    out = model(np.ones((1, 2)))
+    assert out.op.scope == ("2",) and out.inputs[1] is model.layers[2].weight
+    assert last.weight.name == "0.weight"
+
+
+def test_calling_a_submodule_alone_and_then_the_model_gives_the_model_names_back():
+    model = nn.ResNet(2, 2, rng=0)
+    model(np.ones((4, 2)))
+    model.blocks[0](np.ones((4, 2)))
+    assert model.blocks[0].weight.name == "weight"
+    model(np.ones((4, 2)))
+    assert model.blocks[0].weight.name == "blocks.0.weight"
+
+
+def test_a_deep_copy_is_scoped_by_its_own_submodules():
+    import copy
+
+    model = nn.ResNet(2, 2, rng=0)
+    model(np.ones((4, 2)))
+    twin = copy.deepcopy(model)
+    scopes = {".".join(op.scope) for op in recorded_ops(twin(np.ones((4, 2))))}
+    assert {"blocks.0", "blocks.1.activation", "head"} <= scopes
