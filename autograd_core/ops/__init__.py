@@ -15,4 +15,15 @@ from autograd_core.ops.shape import (
     broadcast_to, concatenate, getitem, reshape, stack, swapaxes, transpose,
 )
 
-__all__ = [name for name in dir() if not name.startswith("_")]
+__all__ = [
+    "Abs", "Add", "AddScalar", "AddScaled", "Affine", "BroadcastTo", "Cast", "Clip", "Concatenate",
+    "Div", "Einsum", "Exp", "GetItem", "LeakyRelu", "Log", "LogSumExp", "MatMul", "Max", "Maximum",
+    "Min", "Minimum", "Mul", "MulScalar", "Neg", "Pow", "PowScalar", "Relu", "Reshape",
+    "ScatterAdd", "Sigmoid", "Softplus", "Sqrt", "Stack", "Sub", "Sum", "Tanh", "Transpose",
+    "Where",
+    "abs", "add", "astype", "broadcast_to", "clip", "concatenate", "divide", "einsum", "exp",
+    "getitem", "leaky_relu", "linear", "log", "log_softmax", "logsumexp", "matmul", "max",
+    "maximum", "mean", "min", "minimum", "multiply", "negative", "power", "relu", "reshape",
+    "sigmoid", "softmax", "softplus", "sqrt", "stack", "subtract", "sum", "swapaxes", "tanh",
+    "transpose", "var", "where",
+]

@@ -96,7 +96,7 @@ def test_adam_matches_torch_step_by_step(rng):
     tparams = [torch.tensor(p.data.copy(), requires_grad=True) for p in params]
     opt = nn.optim.Adam(params, lr=0.05, betas=(0.9, 0.999), eps=1e-8)
     topt = torch.optim.Adam(tparams, lr=0.05, betas=(0.9, 0.999), eps=1e-8)
-    for step in range(10):
+    for _ in range(10):
         grads = [rng.standard_normal(p.shape) for p in params]
         set_grads(params, grads)
         for tp, g in zip(tparams, grads):
