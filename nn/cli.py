@@ -105,7 +105,9 @@ def cmd_train(args) -> int:
     with open(os.path.join(args.out, "history.json"), "w") as f:
         json.dump(history, f)
     written = [path, os.path.join(args.out, "history.json")]
-    written.append(plot_history(history, os.path.join(args.out, "training.png")))
+    loss_title = ("J = 1/2 ||Z - c||^2, summed over each set" if args.model == "resnet"
+                  else "cross-entropy, mean per sample")
+    written.append(plot_history(history, os.path.join(args.out, "training.png"), loss_title))
     if args.model == "resnet" and args.data in ("spirals", "circles"):
         written.append(plot_boundary(model, X, y, os.path.join(args.out, "decision_boundary.png")))
     written.append(draw_graph(model, X[:8], os.path.join(args.out, "graph.svg")))
@@ -150,7 +152,7 @@ def draw_graph(model, X, path, collapse=False):
     return ag.draw(out, path, grads=True, collapse=collapse or None)
 
 
-def plot_history(history, path):
+def plot_history(history, path, loss_title="loss"):
     """Loss and accuracy per epoch, training and validation, as a PNG."""
     import matplotlib
     matplotlib.use("Agg")
@@ -162,7 +164,7 @@ def plot_history(history, path):
             if history.get(prefix + key):
                 ax.plot(history[prefix + key], label=label)
         ax.set_xlabel("epoch")
-        ax.set_title(key)
+        ax.set_title(loss_title if key == "loss" else key)
         ax.legend()
     ax_loss.set_yscale("log")
     fig.tight_layout()
