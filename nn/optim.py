@@ -7,6 +7,7 @@ that still uses the old values). State is kept per parameter, in lists aligned w
 import numpy as np
 
 import autograd_core as ag
+from nn.module import Parameter
 
 
 class Optimizer:
@@ -28,12 +29,13 @@ class Optimizer:
             raise ValueError(f"{type(self).__name__} got no parameters to optimise")
         seen = set()
         for i, p in enumerate(self.params):
-            if not isinstance(p, ag.Tensor) or not p.requires_grad or not p.is_leaf:
+            if not isinstance(p, Parameter):
                 what = type(p).__name__ if not isinstance(p, ag.Tensor) else (
                     "a Tensor that does not require grad" if not p.requires_grad
-                    else "a Tensor computed by an op (not a leaf)")
+                    else "a Tensor computed by an op (not a leaf)" if not p.is_leaf
+                    else "a plain Tensor")
                 raise TypeError(f"{type(self).__name__}: parameter {i} is {what}; expected an "
-                                "nn.Parameter (a leaf Tensor that requires grad)")
+                                "nn.Parameter (wrap a leaf array as nn.Parameter(data))")
             if id(p) in seen:
                 raise ValueError(f"{type(self).__name__}: parameter {i} appears twice")
             seen.add(id(p))

@@ -38,6 +38,8 @@ CASES = [
     ("optim_array", lambda: nn.optim.SGD([np.zeros(3)], lr=0.1), TypeError, r"parameter 0 is ndarray"),
     ("optim_constant", lambda: nn.optim.SGD([ag.Tensor(np.zeros(3))], lr=0.1), TypeError,
      r"does not require grad"),
+    ("optim_plain_tensor", lambda: nn.optim.Adam([ag.Tensor(np.zeros(3), requires_grad=True)]),
+     TypeError, r"parameter 0 is a plain Tensor; expected an nn.Parameter"),
     ("optim_lr", lambda: nn.optim.SGD(nn.MLP([2, 1]).parameters(), lr=-1), ValueError, r"positive"),
     ("load_state_shapes", lambda: nn.MLP([2, 4, 1]).load_state_dict(nn.MLP([2, 3, 1]).state_dict()),
      ValueError, r"'layers.0.weight' has shape \(3, 2\), the model expects \(4, 2\)"),

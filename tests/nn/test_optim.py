@@ -125,7 +125,9 @@ def test_optimizer_needs_parameters():
 @pytest.mark.parametrize("bad, match", [
     (np.zeros(2), "parameter 0 is ndarray"),
     (ag.Tensor(np.zeros(2)), "does not require grad"),
-], ids=["array", "constant_tensor"])
+    (ag.Tensor(np.zeros(2), requires_grad=True), "a plain Tensor; expected an nn.Parameter"),
+    (ag.Tensor(np.zeros(2), requires_grad=True) * 2.0, "not a leaf"),
+], ids=["array", "constant_tensor", "plain_tensor", "computed_tensor"])
 def test_optimizer_rejects_what_is_not_a_parameter(bad, match):
     with pytest.raises(TypeError, match=match):
         nn.optim.Adam([bad])
