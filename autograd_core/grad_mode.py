@@ -16,23 +16,35 @@ def is_grad_enabled() -> bool:
     return _enabled
 
 
-class set_grad_enabled(contextlib.ContextDecorator):
-    """Turn recording on or off inside a `with` block (or a decorated function)."""
+class _Switch(contextlib.ContextDecorator):
+    """Set the module flag named by `flag` to `value` inside a `with` block or decorated function."""
 
-    def __init__(self, mode: bool):
-        self.mode = bool(mode)
+    flag = ""
+
+    def __init__(self, value=True):
+        self.value = bool(value)
 
     def _recreate_cm(self):  # a fresh object per decorated call: safe under recursion
-        return type(self)(self.mode) if type(self) is set_grad_enabled else type(self)()
+        fresh = object.__new__(type(self))
+        fresh.value = self.value
+        return fresh
 
     def __enter__(self):
-        global _enabled
-        self.prev, _enabled = _enabled, self.mode
+        self.prev = globals()[self.flag]
+        globals()[self.flag] = self.value
 
     def __exit__(self, *exc):
-        global _enabled
-        _enabled = self.prev
+        globals()[self.flag] = self.prev
         return False
+
+
+class set_grad_enabled(_Switch):
+    """Turn recording on or off inside a `with` block (or a decorated function)."""
+
+    flag = "_enabled"
+
+    def __init__(self, mode: bool):
+        super().__init__(mode)
 
 
 class no_grad(set_grad_enabled):
@@ -54,27 +66,17 @@ def is_anomaly_enabled() -> bool:
     return _anomaly
 
 
-class detect_anomaly(contextlib.ContextDecorator):
+class detect_anomaly(_Switch):
     """Raise at the first op whose forward or backward produces NaN or Inf.
 
     The error names the op and the line of user code that created it. Costs one
     `np.isfinite` per op and a stack lookup per recorded op while on; nothing while off.
     """
 
-    def _recreate_cm(self):
-        return detect_anomaly()
-
-    def __enter__(self):
-        global _anomaly
-        self.prev, _anomaly = _anomaly, True
-
-    def __exit__(self, *exc):
-        global _anomaly
-        _anomaly = self.prev
-        return False
+    flag = "_anomaly"
 
 
-class record_sites(contextlib.ContextDecorator):
+class record_sites(_Switch):
     """Make each op recorded inside remember the line of user code that created it (`op.site`).
 
     `check_graph` names that line. Off by default: the stack walk adds about 1 us to every
@@ -82,17 +84,7 @@ class record_sites(contextlib.ContextDecorator):
     Lighter than detect_anomaly, and it never raises: models that use inf on purpose still run.
     """
 
-    def _recreate_cm(self):
-        return record_sites()
-
-    def __enter__(self):
-        global _sites
-        self.prev, _sites = _sites, True
-
-    def __exit__(self, *exc):
-        global _sites
-        _sites = self.prev
-        return False
+    flag = "_sites"
 
 
 class name_scope(contextlib.ContextDecorator):
