@@ -93,7 +93,7 @@ def _evaluate(f, xs, out_weights=None):
 # --- diagnosis: why does an entry fail? -------------------------------------------------------
 
 def _tolerance(value, atol, rtol):
-    return atol + rtol * abs(value)
+    return atol + rtol * np.abs(value)
 
 
 def _kink(phi, slope, eps, atol, rtol):
@@ -231,7 +231,7 @@ def _analytic_jacobian(out, xs, out_weights):
 
 def _worst(a, n, atol, rtol):
     """(row, column, number failing) of the worst entry of |a - n| > atol + rtol |n|, or None."""
-    excess = np.abs(a - n) - (atol + rtol * np.abs(n))
+    excess = np.abs(a - n) - _tolerance(n, atol, rtol)
     bad = ~(excess <= 0)  # NaN counts as a failure
     if not bad.any():
         return None
@@ -576,7 +576,7 @@ def _check_node(position, node, rng, eps, atol, rtol):
         a = gx.reshape(-1) if elementwise else np.array([np.vdot(gx, directions[0])])
         errors = np.nan_to_num(np.abs(a - n), nan=np.inf)
         max_err = max(max_err, float(errors.max(initial=0)))
-        failing = np.flatnonzero(~(errors <= atol + rtol * np.abs(n)))
+        failing = np.flatnonzero(~(errors <= _tolerance(n, atol, rtol)))
         candidates = []  # failing entries that a kink does not explain
         for j in failing:
             d = np.eye(1, x.size, j).reshape(x.shape) if elementwise else directions[0]
@@ -689,7 +689,7 @@ def _compare_arrays(a, e, atol, rtol):
     abs_err, rel_err = float(diff.max(initial=0)), float(rel.max(initial=0))
     if np.isnan(diff).any():
         return np.nan, np.nan, "wrong: NaN"
-    if (diff <= atol + rtol * np.abs(e64)).all():
+    if (diff <= _tolerance(e64, atol, rtol)).all():
         return abs_err, rel_err, "ok"
     low = [str(d) for d in (a.dtype, e.dtype) if d.kind == "f" and _lower_precision(d)]
     if low and rel_err < 1e-2:
