@@ -90,29 +90,33 @@ class Tensor:
 
     # --- in-place updates (optimisers); each bumps the version that backward checks -----------
     def _bump(self):
+        """Refuse an in-place update the graph could not see; otherwise count it. Called first."""
         if self._op is not None or (self.requires_grad and grad_mode._enabled):
             raise RuntimeError(
                 "in-place update of a tensor that requires grad: do it under `no_grad()` on a leaf"
             )
         self._version += 1
-        return self
 
     def copy_(self, value):
+        self._bump()
         self.data[...] = _operand(value)
-        return self._bump()
+        return self
 
     def add_(self, value, alpha=1.0):
+        self._bump()
         value = _operand(value)
         self.data += value * alpha if alpha != 1.0 else value
-        return self._bump()
+        return self
 
     def sub_(self, value):
+        self._bump()
         self.data -= _operand(value)
-        return self._bump()
+        return self
 
     def mul_(self, value):
+        self._bump()
         self.data *= _operand(value)
-        return self._bump()
+        return self
 
     # --- operators and methods: each one line, calling the op in autograd_core.ops -------------
     def __add__(self, other): return ops.add(self, other)

@@ -188,6 +188,13 @@ def test_in_place_update_outside_no_grad_is_refused():
         w.sub_(np.array([1.0]))
 
 
+def test_refused_in_place_update_leaves_the_data_unchanged():
+    w = Tensor([1.0, 2.0], requires_grad=True)
+    with pytest.raises(RuntimeError):
+        w.sub_(np.array([1.0, 1.0]))
+    np.testing.assert_array_equal(w.data, [1.0, 2.0])
+
+
 def test_custom_function_with_forward_and_vjp():
     class Cube(ag.Function):
         def forward(self, x):
