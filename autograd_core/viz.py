@@ -12,6 +12,7 @@ import graphviz
 import numpy as np
 
 from autograd_core import backprop
+from autograd_core.function import Function
 from autograd_core.tensor import Tensor
 
 SMALL = 6  # a tensor with at most this many elements shows its values, a larger one a summary
@@ -341,7 +342,8 @@ def _op_attrs(t, folded):
         label += "(" + ", ".join(args) + ")"
     for key, value in vars(t.op).items():
         text = str(value) if isinstance(value, (int, float, str, tuple, np.dtype)) else ""
-        if key not in ("scope", "site", "needs_input_grad") and value is not False and 0 < len(text) <= 24:
+        # what the engine sets on every op (scope, site, ...) is bookkeeping, not a parameter
+        if key not in vars(Function) and value is not False and 0 < len(text) <= 24:
             label += f" {key}={text}"
     return {"label": label, "shape": "ellipse", "fontsize": "10"}
 
