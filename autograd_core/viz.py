@@ -341,7 +341,8 @@ def _op_attrs(t, folded):
         args = (_number(x.data) if id(x) in folded else "·" for x in t.inputs)
         label += "(" + ", ".join(args) + ")"
     for key, value in vars(t.op).items():
-        text = str(value) if isinstance(value, (int, float, str, tuple, np.dtype)) else ""
+        text = (str(value) if isinstance(value, (int, float, str, tuple, np.dtype))
+                else type(value).__name__ if isinstance(value, Function) else "")
         # what the engine sets on every op (scope, site, ...) is bookkeeping, not a parameter
         if key not in vars(Function) and value is not False and 0 < len(text) <= 24:
             label += f" {key}={text}"

@@ -1,7 +1,7 @@
 """autograd_core and nn: the same workloads, as a user of the library writes them.
 
-The models are the library's own: nn.Linear (one fused ag.linear op), nn.cross_entropy (one fused
-node), nn.optim.Adam / SGD, nn.ResNet. `setup(workload, **params)` returns `step()`.
+The models are the library's own: nn.MLP (each layer and its ReLU one fused ag.linear op),
+nn.cross_entropy (one fused node), nn.optim.Adam / SGD, nn.ResNet. `setup(workload, **params)` returns `step()`.
 """
 
 import numpy as np
@@ -44,12 +44,11 @@ def chain(shape, ops, no_grad=False):
 
 # --- the MLP ------------------------------------------------------------------------------------
 def build_mlp(problem):
-    """The 784-100-200-10 ReLU network of nn.Linear layers and nn.optim.Adam, from the problem's weights."""
-    dtype = problem["W1"].dtype
-    model = nn.Sequential(nn.Linear(784, 100, dtype=dtype), nn.ReLU(), nn.Linear(100, 200, dtype=dtype),
-                          nn.ReLU(), nn.Linear(200, 10, dtype=dtype))
-    model.load_state_dict({f"{i}.{name}": problem[f"{'W' if name == 'weight' else 'b'}{k}"]
-                           for i, k in ((0, 1), (2, 2), (4, 3)) for name in ("weight", "bias")})
+    """nn.MLP 784-100-200-10 (ReLU; each layer one fused ag.linear op) and nn.optim.Adam, from the
+    problem's weights."""
+    model = nn.MLP([784, 100, 200, 10], activation="relu", dtype=problem["W1"].dtype)
+    model.load_state_dict({f"layers.{k - 1}.{name}": problem[f"{'W' if name == 'weight' else 'b'}{k}"]
+                           for k in (1, 2, 3) for name in ("weight", "bias")})
     a = data.ADAM
     optimizer = nn.optim.Adam(model.parameters(), lr=a["lr"], betas=(a["beta1"], a["beta2"]),
                               eps=a["eps"])

@@ -27,13 +27,14 @@ class Linear(Module):
             self.bias = Parameter(np.empty(self.out_features, dtype=dtype))
             init.uniform_(self.bias, rng, -bound, bound)
 
-    def forward(self, x):
+    def forward(self, x, activation=None):
+        """x @ weight.T + bias, then `activation` (an activation module) if one is given."""
         if np.ndim(x) < 1 or np.shape(x)[-1] != self.in_features:
             raise ValueError(
                 f"{self!r} needs inputs whose last axis has {self.in_features} features, "
                 f"got shape {np.shape(x)}"
             )
-        return ag.linear(x, self.weight, self.bias)
+        return linear_activation(x, self.weight, self.bias, activation)
 
     def get_config(self):
         return {"in_features": self.in_features, "out_features": self.out_features,
@@ -41,6 +42,19 @@ class Linear(Module):
 
     def extra_repr(self):
         return f"in_features={self.in_features}, out_features={self.out_features}, bias={self.bias is not None}"
+
+
+def linear_activation(x, weight, bias, activation=None):
+    """activation(x @ weight.T + bias) for an activation module (or None).
+
+    ReLU, Sigmoid and Tanh go inside the linear op itself (`ag.linear(..., activation=...)`):
+    their derivatives are functions of their outputs, so no pre-activation array is kept and
+    the graph has one node per layer instead of two.
+    """
+    fused = getattr(activation, "linear_activation", None)
+    if fused is not None or activation is None or type(activation) is Identity:
+        return ag.linear(x, weight, bias, activation=fused)
+    return activation(ag.linear(x, weight, bias))
 
 
 class Sequential(Module):
@@ -96,6 +110,7 @@ class _Activation(Module):
     """An elementwise function as a module (keeps the shape, has no parameters)."""
 
     function = None
+    linear_activation = None  # the name under which ag.linear applies it inside its op, if it can
 
     def forward(self, x):
         return type(self).function(x)
@@ -107,16 +122,19 @@ class _Activation(Module):
 class ReLU(_Activation):
     """max(x, 0)"""
     function = ag.relu
+    linear_activation = "relu"
 
 
 class Sigmoid(_Activation):
     """1 / (1 + exp(-x)), computed without overflow."""
     function = ag.sigmoid
+    linear_activation = "sigmoid"
 
 
 class Tanh(_Activation):
     """tanh(x)"""
     function = ag.tanh
+    linear_activation = "tanh"
 
 
 class Identity(_Activation):

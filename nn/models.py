@@ -8,7 +8,7 @@ import numpy as np
 
 import autograd_core as ag
 from nn import init
-from nn.layers import Linear
+from nn.layers import Linear, linear_activation
 from nn.layers import activation as make_activation
 from nn.module import Module, Parameter
 
@@ -42,8 +42,8 @@ class MLP(Module):
 
     def forward(self, x):
         for layer in self.layers[:-1]:
-            x = self.activation(layer(x))
-        return self.output_activation(self.layers[-1](x))
+            x = layer(x, activation=self.activation)
+        return self.layers[-1](x, activation=self.output_activation)
 
     def get_config(self):
         return {"sizes": self.sizes, "activation": self.activation_name,
@@ -65,7 +65,7 @@ class ResidualBlock(Module):
         self.activation = make_activation(activation)
 
     def forward(self, y):
-        return ag.add(y, self.activation(ag.linear(y, self.weight, self.bias)), alpha=self.step)
+        return ag.add(y, linear_activation(y, self.weight, self.bias, self.activation), alpha=self.step)
 
     def get_config(self):
         return {"dim": self.dim, "step": self.step, "activation": self.activation_name,

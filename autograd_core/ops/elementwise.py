@@ -113,9 +113,9 @@ class Softplus(Function):
 
 
 class Relu(Function):
-    """max(x, 0); the gradient at 0 is taken as 0."""
+    """max(x, 0); the gradient at 0 is taken as 0 (read off the output: x > 0 exactly where out > 0)."""
     def forward(self, x): return np.maximum(x, 0)
-    def vjp(self, g, out, x): return (g * (x > 0),)
+    def vjp(self, g, out, x): return (g * (out > 0),)
 
 
 class LeakyRelu(Function):

@@ -3,6 +3,7 @@
 import numpy as np
 
 from autograd_core.function import Function
+from autograd_core.ops.elementwise import Relu, Sigmoid, Tanh
 
 
 class MatMul(Function):
@@ -37,21 +38,29 @@ class MatMul(Function):
 
 
 class Affine(Function):
-    """x @ W.T + b in one op, W of shape (out, in): a dense layer with no transpose or bias node.
+    """act(x @ W.T + b) in one op, W of shape (out, in): a dense layer with no transpose, bias
+    or activation node.
 
-    A 2-D x gives its product as the transpose of W @ x.T, a column-major (N, out) array: for the
-    narrow layers of small nets BLAS writes it 2-3x faster than x @ W.T, the bias is added along
-    contiguous columns, and the elementwise ops after it keep that layout (mixed layouts are
-    what is slow). The vjp hands back gradients in the same layout.
+    `activation` (optional) is an elementwise op whose vjp reads only its output (Relu, Tanh,
+    Sigmoid): the pre-activation is then never kept, so the layer holds as much memory as one
+    written by hand. A 2-D x gives its product as the transpose of W @ x.T, a column-major
+    (N, out) array: for the narrow layers of small nets BLAS writes it 2-3x faster than
+    x @ W.T, the bias is added along contiguous columns, and the elementwise ops after it keep
+    that layout (mixed layouts are what is slow). The vjp hands back gradients in the same layout.
     """
+
+    def __init__(self, activation=None):
+        self.activation = activation
 
     def forward(self, x, W, b=None):
         out = (W @ x.T).T if x.ndim == 2 else np.matmul(x, W.T)
         if b is not None:
             out += b  # the product is a fresh array: add the bias in place
-        return out
+        return out if self.activation is None else self.activation.forward(out)
 
     def vjp(self, g, out, x, W, b=None):
+        if self.activation is not None:
+            (g,) = self.activation.vjp(g, out, None)
         need = self.needs_input_grad or (True, True, True)
         rows = g.reshape(-1, g.shape[-1])  # every leading axis of x is a batch axis
         gx = None if not need[0] else (W.T @ g.T).T if g.ndim == 2 else g @ W
@@ -60,6 +69,10 @@ class Affine(Function):
         # NumPy's sum over axis 0 of a row-major array (10x for a (2000, 4) layer)
         gb = np.ones(rows.shape[0], rows.dtype) @ rows if b is not None and need[2] else None
         return (gx, gW) if b is None else (gx, gW, gb)
+
+
+# The activations linear() can apply inside its op: their derivatives are functions of their outputs.
+LINEAR_ACTIVATIONS = {"relu": Relu, "sigmoid": Sigmoid, "tanh": Tanh}
 
 
 class Einsum(Function):
@@ -98,9 +111,20 @@ class Einsum(Function):
 def matmul(x, y): return MatMul()(x, y)
 
 
-def linear(x, weight, bias=None):
-    """x @ weight.T + bias (weight of shape (out, in)) as one op, like PyTorch's F.linear."""
-    return Affine()(x, weight) if bias is None else Affine()(x, weight, bias)
+def linear(x, weight, bias=None, activation=None):
+    """x @ weight.T + bias (weight of shape (out, in)) as one op, like PyTorch's F.linear.
+
+    activation: None, or "relu", "sigmoid" or "tanh", applied inside the same op (see Affine).
+    """
+    if activation is not None:
+        if activation not in LINEAR_ACTIVATIONS:
+            raise ValueError(f"linear: unknown activation {activation!r}; choose one of "
+                             f"{sorted(LINEAR_ACTIVATIONS)} or None")
+        activation = LINEAR_ACTIVATIONS[activation]()
+    op = Affine(activation)
+    return op(x, weight) if bias is None else op(x, weight, bias)
+
+
 def einsum(subscripts, *operands): return Einsum(subscripts)(*operands)
 
 

@@ -149,6 +149,12 @@ def test_op_nodes_show_the_op_name_and_its_parameters(tmp_path):
         svg_node(svg, label)
 
 
+def test_fused_linear_node_names_its_activation(tmp_path):
+    x = Tensor(np.ones((2, 3)), requires_grad=True)
+    w = Tensor(np.ones((4, 3)), requires_grad=True)
+    svg_node(render(tmp_path, ag.linear(x, w, activation="tanh").sum()), "Affine activation=Tanh")
+
+
 def test_number_constants_are_folded_into_the_op_label(tmp_path):
     x = Tensor([1.0, 2.0], requires_grad=True, name="x")
     source = to_dot(((1.0 - x) * 0.5).sum()).source

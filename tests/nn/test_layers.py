@@ -21,6 +21,34 @@ def test_linear_without_bias_has_only_a_weight():
     np.testing.assert_allclose(layer(np.eye(3)).data, layer.weight.data.T)
 
 
+@pytest.mark.parametrize("module, function", [(nn.ReLU(), ag.relu), (nn.Sigmoid(), ag.sigmoid),
+                                              (nn.Tanh(), ag.tanh)])
+def test_linear_fuses_relu_sigmoid_and_tanh_into_its_one_op(module, function, rng):
+    layer, x = nn.Linear(3, 2, rng=0), rng.standard_normal((4, 3))
+    out = layer(x, activation=module)
+    assert isinstance(out.op, ag.ops.Affine)
+    assert type(out.op.activation).__name__.lower() == module.linear_activation
+    np.testing.assert_allclose(out.data, function(layer(x)).data, rtol=1e-14)
+
+
+def test_linear_applies_another_activation_module_after_its_op(rng):
+    layer, x = nn.Linear(3, 2, rng=0), rng.standard_normal((4, 3))
+    out = layer(x, activation=nn.LeakyReLU(0.1))
+    assert isinstance(out.op, ag.ops.LeakyRelu) and isinstance(out.inputs[0].op, ag.ops.Affine)
+    np.testing.assert_allclose(out.data, ag.leaky_relu(layer(x), 0.1).data)
+
+
+def test_mlp_records_one_node_per_layer_with_a_fusable_activation():
+    model = nn.MLP([3, 5, 4, 2], activation="tanh", rng=0)
+    out = model(np.ones((6, 3)))
+    ops = []
+    while out.op is not None:
+        ops.append(out.op)
+        out = out.inputs[0]
+    assert [type(op).__name__ for op in ops] == ["Affine"] * 3
+    assert [op.scope for op in ops] == [("layers.2",), ("layers.1",), ("layers.0",)]
+
+
 def test_linear_default_init_is_uniform_within_one_over_sqrt_fan_in():
     layer = nn.Linear(400, 300, rng=0)
     bound = 1 / np.sqrt(400)

@@ -69,7 +69,7 @@ def test_calling_the_outermost_module_names_its_parameters():
 
 
 def test_ops_are_scoped_by_the_dotted_name_of_the_module_that_made_them():
-    model = nn.ResNet(2, 3, rng=0)
+    model = nn.ResNet(2, 3, activation="leaky_relu", rng=0)  # a separate op for the activation
     out = model(np.ones((4, 2)))
     scopes = {".".join(op.scope) for op in recorded_ops(out)}
     module_names = {n for n, _ in model.named_modules()}
@@ -193,7 +193,7 @@ def test_calling_a_submodule_alone_and_then_the_model_gives_the_model_names_back
 def test_a_deep_copy_is_scoped_by_its_own_submodules():
     import copy
 
-    model = nn.ResNet(2, 2, rng=0)
+    model = nn.ResNet(2, 2, activation="leaky_relu", rng=0)
     model(np.ones((4, 2)))
     twin = copy.deepcopy(model)
     scopes = {".".join(op.scope) for op in recorded_ops(twin(np.ones((4, 2))))}
