@@ -90,15 +90,21 @@ class Function:
         # Record. Only a leaf can be updated in place (sub_, copy_, ...): remember the versions of
         # the leaves used, so that backward can refuse a gradient computed from stale values.
         rank, versions, without_grad = 0, (), constants
-        for x in inputs:
-            if isinstance(x, Tensor):
-                if x._op is None:
-                    versions += ((x, x._version),)
-                if x.requires_grad:
-                    if x._rank >= rank:
-                        rank = x._rank + 1
-                else:
-                    without_grad = True
+        if len(inputs) == 1:  # the short cut above: one Tensor, and it requires grad
+            x = inputs[0]
+            rank = x._rank + 1
+            if x._op is None:
+                versions = ((x, x._version),)
+        else:
+            for x in inputs:
+                if isinstance(x, Tensor):
+                    if x._op is None:
+                        versions += ((x, x._version),)
+                    if x.requires_grad:
+                        if x._rank >= rank:
+                            rank = x._rank + 1
+                    else:
+                        without_grad = True
         if without_grad:
             self.needs_input_grad = tuple([isinstance(x, Tensor) and x.requires_grad
                                            for x in inputs])
