@@ -204,6 +204,24 @@ def test_in_place_update_of_a_used_leaf_is_detected_at_backward():
         loss.backward()
 
 
+def test_in_place_update_of_a_leaf_used_by_a_one_input_op_is_detected_at_backward():
+    w = Tensor([1.0, 2.0], requires_grad=True, name="w")
+    loss = ag.exp(w).sum()
+    with ag.no_grad():
+        w.sub_(np.array([0.5, 0.5]))
+    with pytest.raises(RuntimeError, match=r"tensor 'w' of shape \(2,\).*modified in place"):
+        loss.backward()
+
+
+def test_a_one_input_op_ranks_above_its_input_so_fan_out_around_it_is_complete():
+    x = Tensor(0.5, requires_grad=True)
+    a = ag.exp(x)
+    b = ag.exp(a)
+    assert x._rank < a._rank < b._rank  # the walk's heap hands out b before a
+    (b + a).backward()  # a gets gradient from the sum and through exp(a): exp(a) + 1
+    np.testing.assert_allclose(x.grad.item(), (np.exp(np.exp(0.5)) + 1) * np.exp(0.5), rtol=1e-15)
+
+
 def test_in_place_update_outside_no_grad_is_refused():
     w = Tensor([1.0], requires_grad=True)
     with pytest.raises(RuntimeError, match="no_grad"):
