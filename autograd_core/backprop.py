@@ -45,32 +45,35 @@ def topological_order(roots):
     return order
 
 
-def _walk(roots, seeds, retain_graph, create_graph):
-    """Yield (node, gradient) in reverse topological order, each gradient complete when yielded.
+def _walk(roots, seeds, retain_graph, create_graph, keep=()):
+    """Push the seeds down the graph; return ({id(node): total gradient}, the leaves reached).
 
-    A heap hands out the pending node of highest rank (an op's output ranks above all its
-    inputs that require grad), so all of a node's consumers have run before it. Gradients are
+    The dict holds the gradient of every leaf reached and of every non-leaf whose id is in
+    `keep`. A heap hands out the pending non-leaf node of highest rank (an op's output ranks above
+    all its inputs that require grad), so all of a node's consumers have run before its vjp.
+    Leaves run no vjp: their gradients just add up, and need no place in the heap. Gradients are
     ndarrays in an ordinary backward and Tensors under create_graph (recorded, so they can be
     differentiated again). Unless the graph is retained, each node drops its op and inputs once
     its vjp has run, so intermediate arrays die during the walk.
     """
-    grads = {}  # id(node) -> gradient not yet pushed to its inputs
-    pending = []  # heap of (-rank, id, node) for the nodes in grads
+    grads = {}  # id(node) -> gradient (for a non-leaf: until it is pushed to its inputs)
+    pending = []  # heap of (-rank, id, node) for the non-leaf nodes in grads
+    leaves = []
     for r, s in zip(roots, seeds):
         k = id(r)
         if k in grads:
             grads[k] = grads[k] + s
         else:
             grads[k] = s
-            heappush(pending, (-r._rank, k, r))
+            if r._op is None:
+                leaves.append(r)
+            else:
+                heappush(pending, (-r._rank, k, r))
     with grad_mode.set_grad_enabled(create_graph):
         while pending:
             _, k, node = heappop(pending)
-            g = grads.pop(k)
-            yield node, g
+            g = grads[k] if k in keep else grads.pop(k)
             op, inputs = node._op, node._inputs
-            if op is None:
-                continue
             for x, version in node._versions:
                 if x._version != version:
                     raise RuntimeError(
@@ -80,6 +83,8 @@ def _walk(roots, seeds, retain_graph, create_graph):
                     )
             if create_graph:
                 gxs = op.vjp(g, node, *inputs)
+            elif len(inputs) == 1:  # most ops: a plain call, cheaper than unpacking a map into one
+                gxs = op.vjp(g, node.data, inputs[0].data)
             else:
                 gxs = op.vjp(g, node.data, *map(_array, inputs))
             if type(gxs) is not tuple or len(gxs) != len(inputs):
@@ -104,9 +109,13 @@ def _walk(roots, seeds, retain_graph, create_graph):
                     grads[k] = grads[k] + gx
                 else:
                     grads[k] = gx
-                    heappush(pending, (-x._rank, k, x))
+                    if x._op is None:
+                        leaves.append(x)
+                    else:
+                        heappush(pending, (-x._rank, k, x))
             if not retain_graph:
                 node._op, node._inputs, node._versions = FREED, (), ()
+    return grads, leaves
 
 
 def _as_seed(t, grad, create_graph):
@@ -140,10 +149,11 @@ def _as_seed(t, grad, create_graph):
 def backward(t, grad=None, retain_graph=False, create_graph=False):
     """Accumulate d(t)/d(leaf) into `.grad` of every leaf that requires grad."""
     seed = _as_seed(t, grad, create_graph)
-    for node, g in _walk([t], [seed], retain_graph or create_graph, create_graph):
-        if node._op is None:
-            g = g if create_graph else Tensor._wrap(g)
-            node.grad = g if node.grad is None else node.grad + g
+    grads, leaves = _walk([t], [seed], retain_graph or create_graph, create_graph)
+    for x in leaves:
+        g = grads[id(x)]
+        g = g if create_graph else Tensor._wrap(g)
+        x.grad = g if x.grad is None else x.grad + g
 
 
 def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=False,
@@ -166,14 +176,13 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
         if not isinstance(x, Tensor) or not x.requires_grad:
             raise ValueError("every input of grad() must be a Tensor that requires grad")
     seeds = [_as_seed(t, g, create_graph) for t, g in zip(outputs, grad_outputs)]
-    wanted = {id(x): None for x in inputs}
     keep = create_graph if retain_graph is None else retain_graph
-    for node, g in _walk(outputs, seeds, keep, create_graph):
-        if id(node) in wanted:
-            wanted[id(node)] = g if create_graph else Tensor._wrap(g)
+    grads, _ = _walk(outputs, seeds, keep, create_graph, {id(x) for x in inputs})
     result = []
     for x in inputs:
-        g = wanted[id(x)]
+        g = grads.get(id(x))
+        if g is not None and not create_graph:
+            g = Tensor._wrap(g)
         if g is None and not allow_unused:
             raise RuntimeError(
                 f"an input of shape {x.shape} was not used to compute the outputs; "

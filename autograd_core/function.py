@@ -52,60 +52,70 @@ class Function:
         raise NotImplementedError(f"{type(self).__name__} defines no vjp")
 
     def __call__(self, *inputs):
-        # One pass over the inputs, no generators: this is the per-op overhead of the engine.
-        arrays, ref, leaves, rank = [], None, (), 0
-        requires_grad = without_grad = constants = False
-        for x in inputs:
-            if isinstance(x, Tensor):
-                arrays.append(x.data)
-                if ref is None:
-                    ref = x  # the first Tensor's dtype types the constants
-                if x.requires_grad:
-                    requires_grad = True
-                    if x._rank >= rank:
-                        rank = x._rank + 1
+        # This is the per-op overhead of the engine: one Tensor in (most ops) takes a short cut.
+        if len(inputs) == 1 and isinstance(inputs[0], Tensor):
+            x = inputs[0]
+            arrays, record, constants = (x.data,), x.requires_grad, False
+        else:
+            arrays, ref, record, constants = [], None, False, False
+            for x in inputs:
+                if isinstance(x, Tensor):
+                    arrays.append(x.data)
+                    if ref is None:
+                        ref = x  # the first Tensor's dtype types the constants
+                    if x.requires_grad:
+                        record = True
                 else:
-                    without_grad = True
-                if x._op is None:
-                    leaves += (x,)
-            else:
-                arrays.append(x)  # converted below, once the dtype is known
-                constants = True
-        if ref is None:  # NumPy in, NumPy out: used by vjps in an ordinary backward
-            return self.forward(*inputs)
-        if constants:
-            dtype = ref.data.dtype
-            for i, x in enumerate(inputs):
-                if not isinstance(x, Tensor):
-                    arrays[i] = _constant(x, dtype)
-        try:
-            data = self.forward(*arrays)
+                    arrays.append(x)  # converted below, once the dtype is known
+                    constants = True
+            if ref is None:  # NumPy in, NumPy out: used by vjps in an ordinary backward
+                return self.forward(*inputs)
+            if constants:
+                dtype = ref.data.dtype
+                for i, x in enumerate(inputs):
+                    if not isinstance(x, Tensor):
+                        arrays[i] = _constant(x, dtype)
+        try:  # a plain call with one argument costs much less than unpacking a sequence into it
+            data = self.forward(arrays[0]) if len(arrays) == 1 else self.forward(*arrays)
         except (ValueError, TypeError, IndexError) as e:
             shapes = ", ".join(str(np.shape(a)) for a in arrays)
             raise type(e)(f"{type(self).__name__}: {e} (input shapes {shapes})") from None
-        out = Tensor._wrap(data if type(data) is np.ndarray else np.asarray(data))
+        if type(data) is not np.ndarray:
+            data = np.asarray(data)  # a ufunc on 0-d arrays returns a NumPy scalar
         if grad_mode._anomaly:
             self.site = user_site()
-            check_finite(self, "forward", out.data, arrays)
-        if requires_grad and grad_mode._enabled:
-            out.requires_grad = True
-            out._op, out._rank = self, rank
-            if without_grad or constants:
-                self.needs_input_grad = tuple([isinstance(x, Tensor) and x.requires_grad
-                                               for x in inputs])
-            if constants:
-                inputs = tuple([x if isinstance(x, Tensor) else Tensor._wrap(a)
-                                for x, a in zip(inputs, arrays)])
-            out._inputs = inputs
-            # Only a leaf can be updated in place (sub_, copy_, ...): remember the versions of the
-            # leaves used, so that backward can refuse a gradient computed from stale values.
-            if leaves:
-                out._versions = tuple([(x, x._version) for x in leaves])
-            if grad_mode._scope:
-                self.scope = grad_mode._scope
-            if grad_mode._sites:
-                self.site = user_site()
-        return out
+            check_finite(self, "forward", data, arrays)
+        if not (record and grad_mode._enabled):
+            return Tensor._wrap(data)
+        # Record. Only a leaf can be updated in place (sub_, copy_, ...): remember the versions of
+        # the leaves used, so that backward can refuse a gradient computed from stale values.
+        rank, versions, without_grad = 0, (), constants
+        if len(inputs) == 1:  # the short cut above: one Tensor, and it requires grad
+            x = inputs[0]
+            rank = x._rank + 1
+            if x._op is None:
+                versions = ((x, x._version),)
+        else:
+            for x in inputs:
+                if isinstance(x, Tensor):
+                    if x._op is None:
+                        versions += ((x, x._version),)
+                    if x.requires_grad:
+                        if x._rank >= rank:
+                            rank = x._rank + 1
+                    else:
+                        without_grad = True
+        if without_grad:
+            self.needs_input_grad = tuple([isinstance(x, Tensor) and x.requires_grad
+                                           for x in inputs])
+        if constants:
+            inputs = tuple([x if isinstance(x, Tensor) else Tensor._wrap(a)
+                            for x, a in zip(inputs, arrays)])
+        if grad_mode._scope:
+            self.scope = grad_mode._scope
+        if grad_mode._sites:
+            self.site = user_site()
+        return Tensor._node(data, self, inputs, versions, rank)
 
     def __repr__(self):
         return f"{type(self).__name__}()" if self.site is None else f"{type(self).__name__}() at {self.site}"

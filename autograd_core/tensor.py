@@ -30,12 +30,34 @@ class Tensor:
         self.data, self.grad, self.requires_grad, self.name = data, None, bool(requires_grad), name
         self._op, self._inputs, self._versions, self._version, self._rank = None, (), (), 0, 0
 
-    @classmethod
-    def _wrap(cls, data):
+    @staticmethod
+    def _wrap(data):
         """A constant or op output around an ndarray, without the checks of __init__."""
-        t = object.__new__(cls)
-        t.data, t.grad, t.requires_grad, t.name = data, None, False, None
-        t._op, t._inputs, t._versions, t._version, t._rank = None, (), (), 0, 0
+        t = _new(Tensor)  # one slot write per statement: cheaper than tuple assignment
+        t.data = data
+        t.grad = None
+        t.requires_grad = False
+        t.name = None
+        t._op = None
+        t._inputs = ()
+        t._versions = ()
+        t._version = 0
+        t._rank = 0
+        return t
+
+    @staticmethod
+    def _node(data, op, inputs, versions, rank):
+        """A recorded op's output: `_wrap` with the graph links filled in (Function.__call__)."""
+        t = _new(Tensor)
+        t.data = data
+        t.grad = None
+        t.requires_grad = True
+        t.name = None
+        t._op = op
+        t._inputs = inputs
+        t._versions = versions
+        t._version = 0
+        t._rank = rank
         return t
 
     # --- what it is -------------------------------------------------------------------------
@@ -166,6 +188,9 @@ class Tensor:
     def astype(self, dtype): return ops.astype(self, dtype)
     T = property(lambda self: ops.transpose(self))
     mT = property(lambda self: ops.swapaxes(self, -1, -2))
+
+
+_new = object.__new__  # Tensor without __init__: ops build their outputs through _wrap and _node
 
 
 def _operand(value):

@@ -159,6 +159,28 @@ def test_grad_with_respect_to_an_intermediate():
     assert gh.item() == 12.0
 
 
+def test_grad_of_an_intermediate_used_twice_is_complete_and_its_inputs_still_get_theirs():
+    x = Tensor(2.0, requires_grad=True)
+    y = x * x
+    gy, gx = ag.grad(y * y + y, [y, x])  # d/dy = 2y + 1 = 9; d/dx = 9 * 2x = 36
+    assert (gy.item(), gx.item()) == (9.0, 36.0)
+
+
+def test_backward_on_a_leaf_gives_it_gradient_one():
+    x = Tensor(5.0, requires_grad=True)
+    x.backward()
+    assert x.grad.item() == 1.0
+    assert ag.grad(x, x)[0].item() == 1.0
+
+
+def test_a_leaf_reached_by_several_paths_sums_them_before_any_use():
+    x = Tensor([1.0, 2.0], requires_grad=True)
+    w = Tensor(3.0, requires_grad=True)
+    (x * w + ag.exp(x) * w + x).sum().backward()  # leaves are summed outside the walk's heap
+    np.testing.assert_allclose(x.grad.data, 3.0 + np.exp([1.0, 2.0]) * 3.0 + 1.0, rtol=1e-15)
+    np.testing.assert_allclose(w.grad.data, 3.0 + np.exp(1.0) + np.exp(2.0), rtol=1e-15)
+
+
 def test_grad_of_unused_input_raises_unless_allowed():
     x = Tensor(1.0, requires_grad=True)
     z = Tensor(1.0, requires_grad=True)
@@ -180,6 +202,24 @@ def test_in_place_update_of_a_used_leaf_is_detected_at_backward():
         w.sub_(np.array([0.5, 0.5]))
     with pytest.raises(RuntimeError, match=r"tensor 'w' of shape \(2,\).*modified in place"):
         loss.backward()
+
+
+def test_in_place_update_of_a_leaf_used_by_a_one_input_op_is_detected_at_backward():
+    w = Tensor([1.0, 2.0], requires_grad=True, name="w")
+    loss = ag.exp(w).sum()
+    with ag.no_grad():
+        w.sub_(np.array([0.5, 0.5]))
+    with pytest.raises(RuntimeError, match=r"tensor 'w' of shape \(2,\).*modified in place"):
+        loss.backward()
+
+
+def test_a_one_input_op_ranks_above_its_input_so_fan_out_around_it_is_complete():
+    x = Tensor(0.5, requires_grad=True)
+    a = ag.exp(x)
+    b = ag.exp(a)
+    assert x._rank < a._rank < b._rank  # the walk's heap hands out b before a
+    (b + a).backward()  # a gets gradient from the sum and through exp(a): exp(a) + 1
+    np.testing.assert_allclose(x.grad.item(), (np.exp(np.exp(0.5)) + 1) * np.exp(0.5), rtol=1e-15)
 
 
 def test_in_place_update_outside_no_grad_is_refused():
