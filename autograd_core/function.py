@@ -56,6 +56,10 @@ class Function:
         if len(inputs) == 1 and isinstance(inputs[0], Tensor):
             x = inputs[0]
             arrays, record, constants = (x.data,), x.requires_grad, False
+            try:  # a plain call with one argument costs much less than unpacking a sequence into it
+                data = self.forward(x.data)
+            except (ValueError, TypeError, IndexError) as e:
+                raise self._forward_error(e, arrays) from None
         else:
             arrays, ref, record, constants = [], None, False, False
             for x in inputs:
@@ -75,11 +79,10 @@ class Function:
                 for i, x in enumerate(inputs):
                     if not isinstance(x, Tensor):
                         arrays[i] = _constant(x, dtype)
-        try:  # a plain call with one argument costs much less than unpacking a sequence into it
-            data = self.forward(arrays[0]) if len(arrays) == 1 else self.forward(*arrays)
-        except (ValueError, TypeError, IndexError) as e:
-            shapes = ", ".join(str(np.shape(a)) for a in arrays)
-            raise type(e)(f"{type(self).__name__}: {e} (input shapes {shapes})") from None
+            try:
+                data = self.forward(*arrays)
+            except (ValueError, TypeError, IndexError) as e:
+                raise self._forward_error(e, arrays) from None
         if type(data) is not np.ndarray:
             data = np.asarray(data)  # a ufunc on 0-d arrays returns a NumPy scalar
         if grad_mode._anomaly:
@@ -116,6 +119,11 @@ class Function:
         if grad_mode._sites:
             self.site = user_site()
         return Tensor._node(data, self, inputs, versions, rank)
+
+    def _forward_error(self, e, arrays):
+        """The forward's error, of the same type, naming the op and its input shapes."""
+        shapes = ", ".join(str(np.shape(a)) for a in arrays)
+        return type(e)(f"{type(self).__name__}: {e} (input shapes {shapes})")
 
     def __repr__(self):
         return f"{type(self).__name__}()" if self.site is None else f"{type(self).__name__}() at {self.site}"

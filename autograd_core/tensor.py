@@ -141,22 +141,14 @@ class Tensor:
         return self
 
     # --- operators and methods: each one line, calling the op in autograd_core.ops -------------
-    def __add__(self, other): return ops.add(self, other)
+    # (x + y, x * y, -x, x[i], ...: the ops' functions themselves, bound at the end of this file)
     def __radd__(self, other): return ops.add(other, self)
-    def __sub__(self, other): return ops.subtract(self, other)
     def __rsub__(self, other): return ops.subtract(other, self)
-    def __mul__(self, other): return ops.multiply(self, other)
     def __rmul__(self, other): return ops.multiply(other, self)
-    def __truediv__(self, other): return ops.divide(self, other)
     def __rtruediv__(self, other): return ops.divide(other, self)
-    def __pow__(self, other): return ops.power(self, other)
     def __rpow__(self, other): return ops.power(other, self)
-    def __matmul__(self, other): return ops.matmul(self, other)
     def __rmatmul__(self, other): return ops.matmul(other, self)
-    def __neg__(self): return ops.negative(self)
     def __pos__(self): return self
-    def __abs__(self): return ops.abs(self)
-    def __getitem__(self, index): return ops.getitem(self, index)
 
     # comparisons give plain boolean arrays: they have no gradient
     def __lt__(self, other): return self.data < np.asarray(other)
@@ -203,3 +195,9 @@ def _operand(value):
 
 # The one import cycle of the engine: Tensor's methods call the ops, and the ops build Tensors.
 from autograd_core import backprop, grad_mode, ops  # noqa: E402
+
+# The operators are the ops' functions themselves (one Python call less than a method wrapping them).
+Tensor.__add__, Tensor.__sub__, Tensor.__mul__, Tensor.__truediv__ = (
+    ops.add, ops.subtract, ops.multiply, ops.divide)
+Tensor.__pow__, Tensor.__matmul__, Tensor.__neg__, Tensor.__abs__, Tensor.__getitem__ = (
+    ops.power, ops.matmul, ops.negative, ops.abs, ops.getitem)
