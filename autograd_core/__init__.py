@@ -24,7 +24,7 @@ from autograd_core.grad_mode import (
 from autograd_core.ops import (
     abs, add, astype, broadcast_to, clip, concatenate, divide, einsum, exp, getitem, leaky_relu, linear,
     log, log_softmax, logsumexp, matmul, max, maximum, mean, min, minimum, multiply, negative,
-    power, relu, reshape, sigmoid, softmax, softplus, sqrt, stack, subtract, sum, swapaxes, tanh,
+    power, relu, reshape, residual_linear, sigmoid, softmax, softplus, sqrt, stack, subtract, sum, swapaxes, tanh,
     transpose, var, where,
 )
 from autograd_core.viz import draw, to_dot
@@ -38,7 +38,8 @@ __all__ = [
     "tensor", "zeros", "ones", "full", "zeros_like", "ones_like", "arange", "randn", "rand",
     "abs", "add", "astype", "broadcast_to", "clip", "concatenate", "divide", "einsum", "exp",
     "getitem", "leaky_relu", "linear", "log", "log_softmax", "logsumexp", "matmul", "max", "maximum", "mean",
-    "min", "minimum", "multiply", "negative", "power", "relu", "reshape", "sigmoid", "softmax",
+    "min", "minimum", "multiply", "negative", "power", "relu", "reshape", "residual_linear",
+    "sigmoid", "softmax",
     "softplus", "sqrt", "stack", "subtract", "sum", "swapaxes", "tanh", "transpose", "var", "where",
     "to_dot", "draw",
 ]

@@ -51,10 +51,18 @@ def linear_activation(x, weight, bias, activation=None):
     their derivatives are functions of their outputs, so no pre-activation array is kept and
     the graph has one node per layer instead of two.
     """
-    fused = getattr(activation, "linear_activation", None)
-    if fused is not None or activation is None or type(activation) is Identity:
-        return ag.linear(x, weight, bias, activation=fused)
-    return activation(ag.linear(x, weight, bias))
+    name = fused_activation(activation)
+    if name is False:
+        return activation(ag.linear(x, weight, bias))
+    return ag.linear(x, weight, bias, activation=name)
+
+
+def fused_activation(activation):
+    """ag.linear's `activation` argument for an activation module: None for no activation (None
+    or Identity), "relu", "sigmoid" or "tanh", or False for one it cannot apply inside its op."""
+    if activation is None or type(activation) is Identity:
+        return None
+    return activation.linear_activation or False
 
 
 class Sequential(Module):

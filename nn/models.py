@@ -8,7 +8,7 @@ import numpy as np
 
 import autograd_core as ag
 from nn import init
-from nn.layers import Linear, linear_activation
+from nn.layers import Linear, fused_activation
 from nn.layers import activation as make_activation
 from nn.module import Module, Parameter
 
@@ -65,7 +65,10 @@ class ResidualBlock(Module):
         self.activation = make_activation(activation)
 
     def forward(self, y):
-        return ag.add(y, linear_activation(y, self.weight, self.bias, self.activation), alpha=self.step)
+        name = fused_activation(self.activation)
+        if name is False:  # an activation the engine cannot fuse: three ops
+            return ag.add(y, self.activation(ag.linear(y, self.weight, self.bias)), alpha=self.step)
+        return ag.residual_linear(y, self.weight, self.bias, step=self.step, activation=name)
 
     def get_config(self):
         return {"dim": self.dim, "step": self.step, "activation": self.activation_name,

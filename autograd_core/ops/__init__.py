@@ -8,7 +8,9 @@ from autograd_core.ops.elementwise import (
     maximum, minimum, multiply, negative, power, relu, sigmoid, softplus, sqrt, subtract, tanh,
     where,
 )
-from autograd_core.ops.linalg import Affine, Einsum, MatMul, einsum, linear, matmul
+from autograd_core.ops.linalg import (
+    Affine, Einsum, MatMul, ResidualAffine, einsum, linear, matmul, residual_linear,
+)
 from autograd_core.ops.reduce import LogSumExp, Max, Min, Sum, logsumexp, max, min, sum
 from autograd_core.ops.shape import (
     BroadcastTo, Cast, Concatenate, GetItem, Reshape, ScatterAdd, Stack, Transpose, astype,
@@ -18,12 +20,12 @@ from autograd_core.ops.shape import (
 __all__ = [
     "Abs", "Add", "AddScalar", "AddScaled", "Affine", "BroadcastTo", "Cast", "Clip", "Concatenate",
     "Div", "Einsum", "Exp", "GetItem", "LeakyRelu", "Log", "LogSumExp", "MatMul", "Max", "Maximum",
-    "Min", "Minimum", "Mul", "MulScalar", "Neg", "Pow", "PowScalar", "Relu", "Reshape",
+    "Min", "Minimum", "Mul", "MulScalar", "Neg", "Pow", "PowScalar", "Relu", "Reshape", "ResidualAffine",
     "ScatterAdd", "Sigmoid", "Softplus", "Sqrt", "Stack", "Sub", "Sum", "Tanh", "Transpose",
     "Where",
     "abs", "add", "astype", "broadcast_to", "clip", "concatenate", "divide", "einsum", "exp",
     "getitem", "leaky_relu", "linear", "log", "log_softmax", "logsumexp", "matmul", "max",
     "maximum", "mean", "min", "minimum", "multiply", "negative", "power", "relu", "reshape",
-    "sigmoid", "softmax", "softplus", "sqrt", "stack", "subtract", "sum", "swapaxes", "tanh",
+    "residual_linear", "sigmoid", "softmax", "softplus", "sqrt", "stack", "subtract", "sum", "swapaxes", "tanh",
     "transpose", "var", "where",
 ]

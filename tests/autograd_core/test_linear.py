@@ -1,4 +1,6 @@
-"""ag.linear: the fused dense-layer op (product, bias and activation in one node)."""
+"""ag.linear and ag.residual_linear: dense layers as one op (product, bias, activation, residual)."""
+
+import weakref
 
 import numpy as np
 import pytest
@@ -55,3 +57,35 @@ def test_output_and_input_gradient_keep_the_input_dtype_and_shape(rng):
     out.sum().backward()
     assert out.dtype == np.float32 and out.shape == (5, 2)
     assert x.grad.dtype == np.float32 and x.grad.shape == (5, 3)
+
+
+def test_residual_linear_is_one_node_on_its_three_inputs(rng):
+    x, w, b = layer(rng, d_out=3)
+    out = ag.residual_linear(x, w, b, step=0.1, activation="tanh")
+    assert isinstance(out.op, ag.ops.ResidualAffine)
+    assert all(a is e for a, e in zip(out.inputs, (x, w, b))) and len(out.inputs) == 3
+
+
+@pytest.mark.parametrize("activation", [None, "relu", "sigmoid", "tanh"])
+def test_residual_linear_gives_the_values_and_gradients_of_the_separate_ops(activation, rng):
+    x, w, b = layer(rng, d_out=3)
+    fused = ag.residual_linear(x, w, b, step=0.3, activation=activation)
+    apart = ag.add(x, ag.linear(x, w, b, activation=activation), alpha=0.3)
+    np.testing.assert_allclose(fused.data, apart.data, rtol=1e-15)
+    seed = rng.standard_normal(fused.shape)
+    for f, a in zip(ag.grad(fused, [x, w, b], seed), ag.grad(apart, [x, w, b], seed)):
+        np.testing.assert_allclose(f.data, a.data, rtol=1e-13, atol=1e-15)
+
+
+def test_residual_linear_releases_its_kept_activation_with_the_graph(rng):
+    x, w, b = layer(rng, d_out=3)
+    out = ag.residual_linear(x, w, b, step=0.1, activation="tanh")
+    kept = weakref.ref(out.op.activation_out)
+    out.sum().backward()
+    assert kept() is None and w.grad is not None
+
+
+def test_residual_linear_refuses_a_weight_that_is_not_square():
+    x = Tensor(np.ones((2, 3)))
+    with pytest.raises(ValueError, match=r"residual_linear needs a square weight, got shape \(4, 3\)"):
+        ag.residual_linear(x, Tensor(np.ones((4, 3))))

@@ -38,15 +38,24 @@ def test_linear_applies_another_activation_module_after_its_op(rng):
     np.testing.assert_allclose(out.data, ag.leaky_relu(layer(x), 0.1).data)
 
 
-def test_mlp_records_one_node_per_layer_with_a_fusable_activation():
+def test_mlp_records_one_node_per_layer_with_a_fusable_activation(recorded_ops):
     model = nn.MLP([3, 5, 4, 2], activation="tanh", rng=0)
-    out = model(np.ones((6, 3)))
-    ops = []
-    while out.op is not None:
-        ops.append(out.op)
-        out = out.inputs[0]
+    ops = recorded_ops(model(np.ones((6, 3))))
     assert [type(op).__name__ for op in ops] == ["Affine"] * 3
-    assert [op.scope for op in ops] == [("layers.2",), ("layers.1",), ("layers.0",)]
+    assert sorted(op.scope for op in ops) == [("layers.0",), ("layers.1",), ("layers.2",)]
+
+
+@pytest.mark.parametrize("activation, ops", [("tanh", ["ResidualAffine"]),
+                                             ("leaky_relu", ["AddScaled", "Affine", "LeakyRelu"])])
+def test_residual_block_is_one_node_when_the_engine_fuses_its_activation(
+        activation, ops, rng, recorded_ops):
+    block = nn.ResidualBlock(3, step=0.2, activation=activation, rng=0)
+    y = ag.Tensor(rng.standard_normal((5, 3)), requires_grad=True)
+    out = block(y)
+    assert sorted(type(op).__name__ for op in recorded_ops(out)) == ops
+    z = y.data @ block.weight.data.T + block.bias.data
+    act = np.tanh(z) if activation == "tanh" else np.where(z > 0, z, 0.01 * z)
+    np.testing.assert_allclose(out.data, y.data + 0.2 * act, rtol=1e-14)
 
 
 def test_linear_default_init_is_uniform_within_one_over_sqrt_fan_in():

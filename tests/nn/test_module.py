@@ -7,19 +7,6 @@ import autograd_core as ag
 import nn
 
 
-def recorded_ops(out):
-    """Every op in the graph that made `out` (walking the public .op / .inputs links)."""
-    ops, stack, seen = [], [out], set()
-    while stack:
-        t = stack.pop()
-        if id(t) in seen or t.op is None:
-            continue
-        seen.add(id(t))
-        ops.append(t.op)
-        stack.extend(t.inputs)
-    return ops
-
-
 class Pair(nn.Module):
     def __init__(self):
         self.first = nn.Linear(2, 3, rng=0)
@@ -68,7 +55,7 @@ def test_calling_the_outermost_module_names_its_parameters():
     assert model.extra["scale"].name == "extra.scale"
 
 
-def test_ops_are_scoped_by_the_dotted_name_of_the_module_that_made_them():
+def test_ops_are_scoped_by_the_dotted_name_of_the_module_that_made_them(recorded_ops):
     model = nn.ResNet(2, 3, activation="leaky_relu", rng=0)  # a separate op for the activation
     out = model(np.ones((4, 2)))
     scopes = {".".join(op.scope) for op in recorded_ops(out)}
@@ -162,7 +149,7 @@ def test_forward_must_be_defined():
         type("Bare", (nn.Module,), {})()(1.0)
 
 
-def test_scopes_and_names_follow_an_attribute_replaced_after_a_call():
+def test_scopes_and_names_follow_an_attribute_replaced_after_a_call(recorded_ops):
     model = nn.ResNet(2, 2, rng=0)
     model(np.ones((4, 2)))
     model.head = nn.Linear(2, 1, rng=1)
@@ -190,7 +177,7 @@ def test_calling_a_submodule_alone_and_then_the_model_gives_the_model_names_back
     assert model.blocks[0].weight.name == "blocks.0.weight"
 
 
-def test_a_deep_copy_is_scoped_by_its_own_submodules():
+def test_a_deep_copy_is_scoped_by_its_own_submodules(recorded_ops):
     import copy
 
     model = nn.ResNet(2, 2, activation="leaky_relu", rng=0)
