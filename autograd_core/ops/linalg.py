@@ -5,6 +5,7 @@ import functools
 import numpy as np
 
 from autograd_core.function import Function
+from autograd_core.tensor import Tensor
 from autograd_core.ops.elementwise import Relu, Sigmoid, Tanh
 
 
@@ -174,7 +175,7 @@ def residual_linear(x, weight, bias=None, step=1.0, activation=None):
     The residual (explicit Euler) step of seed 000's network, one node per layer instead of
     three; `activation` as in linear().
     """
-    shape = np.shape(weight)
+    shape = weight.shape if isinstance(weight, Tensor) else np.shape(weight)
     if len(shape) != 2 or shape[0] != shape[1]:
         raise ValueError(f"residual_linear needs a square weight, got shape {shape}")
     op = ResidualAffine(float(step), _activation_op(activation))
