@@ -190,7 +190,7 @@ def _operand(value):
     computes it in the updated array's dtype, so float32 stays float32), anything else as an array."""
     if isinstance(value, Tensor):
         return value.data
-    return value if isinstance(value, (int, float)) else np.asarray(value)
+    return value if isinstance(value, (np.ndarray, int, float)) else np.asarray(value)
 
 
 # The one import cycle of the engine: Tensor's methods call the ops, and the ops build Tensors.

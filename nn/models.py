@@ -112,7 +112,7 @@ class ResNet(Module):
         y = x
         for block in self.blocks:
             y = block(y)
-        return self.output_activation(self.head(y).reshape(-1))
+        return self.head(y, activation=self.output_activation).reshape(-1)
 
     def get_config(self):
         return {"dim": self.dim, "depth": self.depth, "step": self.step,
