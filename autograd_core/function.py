@@ -55,11 +55,13 @@ class Function:
         # This is the per-op overhead of the engine: one Tensor in (most ops) takes a short cut.
         if len(inputs) == 1 and isinstance(inputs[0], Tensor):
             x = inputs[0]
-            arrays, record, constants = (x.data,), x.requires_grad, False
             try:  # a plain call with one argument costs much less than unpacking a sequence into it
                 data = self.forward(x.data)
             except (ValueError, TypeError, IndexError) as e:
-                raise self._forward_error(e, arrays) from None
+                raise self._forward_error(e, (x.data,)) from None
+            if not (x.requires_grad and grad_mode._enabled or grad_mode._anomaly):
+                return Tensor._wrap(data if type(data) is np.ndarray else np.asarray(data))
+            arrays, record, constants = (x.data,), x.requires_grad, False
         else:
             arrays, ref, record, constants = [], None, False, False
             for x in inputs:
