@@ -171,7 +171,7 @@ def _number_with_float_tensor(c, x):
     """True for a Python number c beside a floating Tensor x: the one-input op computes x (op) c
     exactly as NumPy would, c taking x's dtype (a float, a Python "weak" scalar)."""
     # two isinstance calls: cheaper than one with a tuple, and this runs on most `t * 2` and `t + 1`
-    return ((isinstance(c, float) or isinstance(c, int)) and isinstance(x, Tensor)
+    return ((isinstance(c, float) or isinstance(c, int)) and isinstance(x, Tensor)  # noqa: SIM101
             and x.data.dtype.kind == "f")
 
 

@@ -5,8 +5,8 @@ import functools
 import numpy as np
 
 from autograd_core.function import Function
-from autograd_core.tensor import Tensor
 from autograd_core.ops.elementwise import Relu, Sigmoid, Tanh
+from autograd_core.tensor import Tensor
 
 
 class MatMul(Function):
