@@ -152,12 +152,12 @@ class Einsum(Function):
 def matmul(x, y): return MatMul()(x, y)
 
 
-def _activation_op(name):
-    """The op of a linear layer's activation (None for none)."""
+def _activation_op(name, function):
+    """The op of a dense layer's activation (None for none); `function` names the caller in errors."""
     if name is None:
         return None
     if name not in LINEAR_ACTIVATIONS:
-        raise ValueError(f"linear: unknown activation {name!r}; choose one of "
+        raise ValueError(f"{function}: unknown activation {name!r}; choose one of "
                          f"{sorted(LINEAR_ACTIVATIONS)} or None")
     return LINEAR_ACTIVATIONS[name]()
 
@@ -167,7 +167,7 @@ def linear(x, weight, bias=None, activation=None):
 
     activation: None, or "relu", "sigmoid" or "tanh", applied inside the same op (see Affine).
     """
-    op = Affine(_activation_op(activation))
+    op = Affine(_activation_op(activation, "linear"))
     return op(x, weight) if bias is None else op(x, weight, bias)
 
 
@@ -180,7 +180,7 @@ def residual_linear(x, weight, bias=None, step=1.0, activation=None):
     shape = weight.shape if isinstance(weight, Tensor) else np.shape(weight)
     if len(shape) != 2 or shape[0] != shape[1]:
         raise ValueError(f"residual_linear needs a square weight, got shape {shape}")
-    op = ResidualAffine(float(step), _activation_op(activation))
+    op = ResidualAffine(float(step), _activation_op(activation, "residual_linear"))
     return op(x, weight) if bias is None else op(x, weight, bias)
 
 
