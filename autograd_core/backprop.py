@@ -59,18 +59,33 @@ def _walk(roots, seeds, retain_graph, create_graph, keep=()):
     grads = {}  # id(node) -> gradient (for a non-leaf: until it is pushed to its inputs)
     pending = []  # heap of (-rank, id, node) for the non-leaf nodes in grads
     leaves = []
-    for r, s in zip(roots, seeds):
-        k = id(r)
-        if k in grads:
-            grads[k] = grads[k] + s
-        else:
-            grads[k] = s
-            if r._op is None:
-                leaves.append(r)
-            else:
-                heappush(pending, (-r._rank, k, r))
+    op, edges = None, zip(roots, seeds)  # the seeds come in like gradients from above the roots
     with grad_mode.set_grad_enabled(create_graph):
-        while pending:
+        while True:
+            for x, gx in edges:
+                if gx is None or not x.requires_grad:
+                    continue
+                data = x.data
+                if gx.shape != data.shape:
+                    try:
+                        gx = sum_to_shape(gx, data.shape)
+                    except ValueError as e:
+                        raise ValueError(f"{type(op).__name__}.vjp: {e}") from None
+                if gx.dtype != data.dtype:
+                    gx = gx.astype(data.dtype)
+                if grad_mode._anomaly and op is not None:
+                    check_finite(op, "backward", gx, [g])
+                k = id(x)
+                if k in grads:
+                    grads[k] = grads[k] + gx
+                else:
+                    grads[k] = gx
+                    if x._op is None:
+                        leaves.append(x)
+                    else:
+                        heappush(pending, (-x._rank, k, x))
+            if not pending:
+                return grads, leaves
             _, k, node = heappop(pending)
             g = grads[k] if k in keep else grads.pop(k)
             op, inputs = node._op, node._inputs
@@ -91,31 +106,9 @@ def _walk(roots, seeds, retain_graph, create_graph, keep=()):
                 raise TypeError(
                     f"{type(op).__name__}.vjp must return a tuple of {len(inputs)} gradients"
                 )
-            for x, gx in zip(inputs, gxs):
-                if gx is None or not x.requires_grad:
-                    continue
-                data = x.data
-                if gx.shape != data.shape:
-                    try:
-                        gx = sum_to_shape(gx, data.shape)
-                    except ValueError as e:
-                        raise ValueError(f"{type(op).__name__}.vjp: {e}") from None
-                if gx.dtype != data.dtype:
-                    gx = gx.astype(data.dtype)
-                if grad_mode._anomaly:
-                    check_finite(op, "backward", gx, [g])
-                k = id(x)
-                if k in grads:
-                    grads[k] = grads[k] + gx
-                else:
-                    grads[k] = gx
-                    if x._op is None:
-                        leaves.append(x)
-                    else:
-                        heappush(pending, (-x._rank, k, x))
+            edges = zip(inputs, gxs)
             if not retain_graph:
                 node._op, node._inputs, node._versions = FREED, (), ()
-    return grads, leaves
 
 
 def _as_seed(t, grad, create_graph):
