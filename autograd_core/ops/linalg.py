@@ -56,6 +56,12 @@ class Affine(Function):
         self.activation = activation
 
     def forward(self, x, W, b=None):
+        if W.ndim != 2 or x.ndim == 0 or x.shape[-1] != W.shape[1]:
+            raise ValueError(f"an input of shape {x.shape} does not fit a weight of shape "
+                             f"{W.shape}: the weight is (out, in), in = the input's last axis")
+        if b is not None and b.shape != W.shape[:1]:  # never broadcast a bias of another shape
+            raise ValueError(f"the bias must have shape {W.shape[:1]} for a weight of shape "
+                             f"{W.shape}, got {b.shape}")
         out = (W @ x.T).T if x.ndim == 2 else np.matmul(x, W.T)
         if b is not None:
             out += b  # the product is a fresh array: add the bias in place

@@ -1,5 +1,6 @@
 """ag.linear and ag.residual_linear: dense layers as one op (product, bias, activation, residual)."""
 
+import re
 import weakref
 
 import numpy as np
@@ -89,3 +90,17 @@ def test_residual_linear_refuses_a_weight_that_is_not_square():
     x = Tensor(np.ones((2, 3)))
     with pytest.raises(ValueError, match=r"residual_linear needs a square weight, got shape \(4, 3\)"):
         ag.residual_linear(x, Tensor(np.ones((4, 3))))
+
+
+def test_a_bias_of_another_shape_is_refused_not_broadcast():
+    x, w = Tensor(np.ones((3, 2))), Tensor(np.ones((4, 2)))
+    with pytest.raises(ValueError, match=r"the bias must have shape \(4,\) for a weight of shape "
+                                         r"\(4, 2\), got \(3, 1\)"):
+        ag.linear(x, w, Tensor(np.ones((3, 1))))
+
+
+@pytest.mark.parametrize("x_shape, w_shape", [((3, 2), (4, 3)), ((), (4, 2)), ((3, 2), (2,))])
+def test_an_input_that_does_not_fit_the_weight_is_refused_naming_both_shapes(x_shape, w_shape):
+    with pytest.raises(ValueError, match=rf"Affine: an input of shape {re.escape(str(x_shape))} "
+                                         rf"does not fit a weight of shape {re.escape(str(w_shape))}"):
+        ag.linear(Tensor(np.ones(x_shape)), Tensor(np.ones(w_shape)))
