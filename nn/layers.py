@@ -34,7 +34,7 @@ class Linear(Module):
                 f"{self!r} needs inputs whose last axis has {self.in_features} features, "
                 f"got shape {np.shape(x)}"
             )
-        return linear_activation(x, self.weight, self.bias, activation)
+        return activated_linear(x, self.weight, self.bias, activation)
 
     def get_config(self):
         return {"in_features": self.in_features, "out_features": self.out_features,
@@ -44,7 +44,7 @@ class Linear(Module):
         return f"in_features={self.in_features}, out_features={self.out_features}, bias={self.bias is not None}"
 
 
-def linear_activation(x, weight, bias, activation=None):
+def activated_linear(x, weight, bias, activation=None):
     """activation(x @ weight.T + bias) for an activation module (or None).
 
     ReLU, Sigmoid and Tanh go inside the linear op itself (`ag.linear(..., activation=...)`):
