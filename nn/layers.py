@@ -29,12 +29,15 @@ class Linear(Module):
 
     def forward(self, x, activation=None):
         """x @ weight.T + bias, then `activation` (an activation module) if one is given."""
-        if np.ndim(x) < 1 or np.shape(x)[-1] != self.in_features:
-            raise ValueError(
-                f"{self!r} needs inputs whose last axis has {self.in_features} features, "
-                f"got shape {np.shape(x)}"
-            )
-        return activated_linear(x, self.weight, self.bias, activation)
+        try:
+            return activated_linear(x, self.weight, self.bias, activation)
+        except ValueError:  # the op checks the shapes; name the layer when the input is the cause
+            if np.ndim(x) < 1 or np.shape(x)[-1] != self.in_features:
+                raise ValueError(
+                    f"{self!r} needs inputs whose last axis has {self.in_features} features, "
+                    f"got shape {np.shape(x)}"
+                ) from None
+            raise
 
     def get_config(self):
         return {"in_features": self.in_features, "out_features": self.out_features,
