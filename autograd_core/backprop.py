@@ -139,14 +139,36 @@ def _as_seed(t, grad, create_graph):
     return g
 
 
+def _own_arrays(grads, seeds):
+    """`grads` (ndarrays) made safe to hand out: each its own writable ndarray (0-d included).
+
+    A vjp may pass one gradient to several inputs (x + y), return a read-only broadcast view
+    (sum) or hand the caller's seed straight through; such arrays are copied, so that scaling
+    one `.grad` in place changes nothing else. Fresh arrays are handed out as they are.
+    """
+    handed_out = {id(s) for s in seeds}
+    owned = []
+    for g in grads:
+        if g is not None:
+            if type(g) is not np.ndarray or not (g.flags.owndata and g.flags.writeable) \
+                    or id(g) in handed_out:
+                g = np.array(g)
+            handed_out.add(id(g))
+        owned.append(g)
+    return owned
+
+
 def backward(t, grad=None, retain_graph=False, create_graph=False):
     """Accumulate d(t)/d(leaf) into `.grad` of every leaf that requires grad."""
     seed = _as_seed(t, grad, create_graph)
     grads, leaves = _walk([t], [seed], retain_graph or create_graph, create_graph)
-    for x in leaves:
-        g = grads[id(x)]
-        g = g if create_graph else Tensor._wrap(g)
-        x.grad = g if x.grad is None else x.grad + g
+    if create_graph:
+        for x in leaves:
+            g = grads[id(x)]
+            x.grad = g if x.grad is None else x.grad + g
+        return
+    for x, g in zip(leaves, _own_arrays([grads[id(x)] for x in leaves], [seed])):
+        x.grad = Tensor._wrap(g) if x.grad is None else Tensor._wrap(np.asarray(x.grad.data + g))
 
 
 def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=False,
@@ -171,15 +193,13 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
     seeds = [_as_seed(t, g, create_graph) for t, g in zip(outputs, grad_outputs)]
     keep = create_graph if retain_graph is None else retain_graph
     grads, _ = _walk(outputs, seeds, keep, create_graph, {id(x) for x in inputs})
-    result = []
-    for x in inputs:
-        g = grads.get(id(x))
-        if g is not None and not create_graph:
-            g = Tensor._wrap(g)
+    result = [grads.get(id(x)) for x in inputs]
+    for x, g in zip(inputs, result):
         if g is None and not allow_unused:
             raise RuntimeError(
                 f"an input of shape {x.shape} was not used to compute the outputs; "
                 "pass allow_unused=True to get None for it"
             )
-        result.append(g)
-    return tuple(result)
+    if create_graph:
+        return tuple(result)
+    return tuple(None if g is None else Tensor._wrap(g) for g in _own_arrays(result, seeds))

@@ -22,16 +22,36 @@ def _leaves(args, argnums):
     return args, argnums_t
 
 
+def _result(f, args):
+    """f(*args), which must be a Tensor built from the arguments by the engine's ops."""
+    out = f(*args)
+    if not isinstance(out, Tensor):
+        raise TypeError(
+            f"the function returned {type(out).__name__}, not a Tensor: build its result from its "
+            "Tensor arguments with autograd_core's ops (NumPy on .data leaves the graph)")
+    return out
+
+
+def _grads_or_zeros(out, xs, **options):
+    """d(out)/d(xs) as in backprop.grad, with zeros for the inputs out does not depend on (also
+    when nothing in out depends on them: a constant has a zero derivative, as in PyTorch and JAX)."""
+    if not out.requires_grad:
+        return [np.zeros_like(x.data) for x in xs]
+    gs = _grad(out, xs, allow_unused=True, **options)
+    return [np.zeros_like(x.data) if g is None else g.data for x, g in zip(xs, gs)]
+
+
 def value_and_grad(f, argnums=0):
     """A function returning (f(*args), df/dargs[argnums]) as NumPy values."""
     def wrapped(*args):
         with enable_grad():
             args, nums = _leaves(args, argnums)
-            out = f(*args)
-            gs = _grad(out, [args[i] for i in nums], allow_unused=True)
-        gs = [np.zeros_like(args[i].data) if g is None else g.data for i, g in zip(nums, gs)]
-        value = out.data if isinstance(out, Tensor) else np.asarray(out)
-        return value, gs[0] if isinstance(argnums, int) else tuple(gs)
+            out = _result(f, args)
+            if out.size != 1:
+                raise ValueError(f"grad needs a function with one output element, got shape "
+                                 f"{out.shape}; use jacobian for vector outputs")
+            gs = _grads_or_zeros(out, [args[i] for i in nums])
+        return out.data, gs[0] if isinstance(argnums, int) else tuple(gs)
     return wrapped
 
 
@@ -46,16 +66,17 @@ def jacobian(f, argnums=0):
     def wrapped(*args):
         with enable_grad():
             args, (i,) = _leaves(args, (argnums,))
-            out = f(*args)
+            out = _result(f, args)
             x = args[i]
             rows = []
             for k in range(out.size):
                 seed = np.zeros(out.size, dtype=out.dtype)
                 seed[k] = 1
-                (g,) = _grad(out, x, grad_outputs=seed.reshape(out.shape), retain_graph=True,
-                             allow_unused=True)
-                rows.append(np.zeros_like(x.data) if g is None else g.data)
-        return np.stack(rows).reshape(out.shape + x.shape)
+                (g,) = _grads_or_zeros(out, [x], grad_outputs=seed.reshape(out.shape),
+                                       retain_graph=True)
+                rows.append(g)
+        return np.stack(rows).reshape(out.shape + x.shape) if rows else \
+            np.zeros(out.shape + x.shape, dtype=x.dtype)
     return wrapped
 
 
@@ -64,8 +85,11 @@ def hessian(f, argnums=0):
     def df(*args):
         with enable_grad():
             args, (i,) = _leaves(args, (argnums,))
-            (g,) = _grad(f(*args), args[i], create_graph=True)
-            return g
+            out = _result(f, args)
+            if not out.requires_grad:  # constant in x: a zero gradient, constant too
+                return Tensor._wrap(np.zeros_like(args[i].data))
+            (g,) = _grad(out, args[i], create_graph=True, allow_unused=True)
+            return Tensor._wrap(np.zeros_like(args[i].data)) if g is None else g
     return jacobian(df, argnums)
 
 
@@ -73,6 +97,11 @@ def hvp(f, x, v):
     """Hessian-vector product H(x) @ v of a scalar f, by differentiating <grad f, v> (no Hessian is built)."""
     with enable_grad():
         (x,), _ = _leaves([x], 0)
-        (g,) = _grad(f(x), x, create_graph=True)
-        (hv,) = _grad((g * np.asarray(v, dtype=x.dtype)).sum(), x, allow_unused=True)
-    return np.zeros_like(x.data) if hv is None else hv.data
+        out = _result(f, [x])
+        if not out.requires_grad:
+            return np.zeros_like(x.data)
+        (g,) = _grad(out, x, create_graph=True, allow_unused=True)
+        if g is None:
+            return np.zeros_like(x.data)
+        (hv,) = _grads_or_zeros((g * np.asarray(v, dtype=x.dtype)).sum(), [x])
+    return hv

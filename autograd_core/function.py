@@ -19,6 +19,9 @@ To define an op, subclass `Function`:
   that ndarrays and Tensors share (`reshape`, `sum`, `transpose`, `@`, comparisons) and the
   engine's functions (`exp`, `where`, `broadcast_to`, ...), which return ndarrays for ndarrays.
 - Non-tensor arguments (axis, shape, exponent) go to `__init__` and live on `self`.
+- `float_inputs = True` marks a real-valued op (exp, log, sigmoid, softmax, ...): integer and
+  boolean inputs reach its forward as float64, never wrapped around (-x of uint8) or computed
+  in float16 (NumPy's exp of uint8). Other ops follow NumPy's type promotion.
 - A vjp may skip (return None for) an input that needs no gradient: `self.needs_input_grad` is
   None when every input needs one, else one bool per input (MatMul uses it: an input batch
   needs no gradient, and its product is the largest of the step).
@@ -27,6 +30,7 @@ Calling an instance runs the op: Tensors in, a Tensor out, recorded when grad mo
 input requires grad; with no Tensor among the inputs it is plain NumPy and returns an ndarray.
 """
 
+import functools
 import os
 import sys
 
@@ -44,6 +48,7 @@ class Function:
     site = None  # "file:line" of the user code that created the op (record_sites or anomaly mode)
     scope = ()  # the name_scope blocks (e.g. a Module's dotted name) the op was recorded in
     needs_input_grad = None  # set when recorded with inputs that need no gradient: a bool per input
+    float_inputs = False  # a real-valued op: integer inputs are converted to float64 first
 
     def forward(self, *arrays):
         raise NotImplementedError(f"{type(self).__name__} defines no forward")
@@ -55,8 +60,11 @@ class Function:
         # This is the per-op overhead of the engine: one Tensor in (most ops) takes a short cut.
         if len(inputs) == 1 and isinstance(inputs[0], Tensor):
             x = inputs[0]
+            a = x.data
+            if self.float_inputs and a.dtype.kind in "biu":
+                a = a.astype(np.float64)
             try:  # a plain call with one argument costs much less than unpacking a sequence into it
-                data = self.forward(x.data)
+                data = self.forward(a)
             except (ValueError, TypeError, IndexError) as e:
                 raise self._forward_error(e, (x.data,)) from None
             if not (x.requires_grad and grad_mode._enabled or grad_mode._anomaly):
@@ -80,7 +88,9 @@ class Function:
                 dtype = ref.data.dtype
                 for i, x in enumerate(inputs):
                     if not isinstance(x, Tensor):
-                        arrays[i] = _constant(x, dtype)
+                        arrays[i] = self._constant(x, dtype)
+            if self.float_inputs:
+                arrays = [a.astype(np.float64) if a.dtype.kind in "biu" else a for a in arrays]
             try:
                 data = self.forward(*arrays)
             except (ValueError, TypeError, IndexError) as e:
@@ -123,22 +133,30 @@ class Function:
         return Tensor._node(data, self, inputs, versions, rank)
 
     def _forward_error(self, e, arrays):
-        """The forward's error, of the same type, naming the op and its input shapes."""
+        """The forward's error, naming the op and its inputs' shapes and dtypes, of the same type
+        (or, for NumPy's error types that take other arguments, of its built-in base type)."""
         shapes = ", ".join(str(np.shape(a)) for a in arrays)
-        return type(e)(f"{type(self).__name__}: {e} (input shapes {shapes})")
+        dtypes = ", ".join(str(np.result_type(a)) for a in arrays)
+        message = f"{type(self).__name__}: {e} (input shapes {shapes}; dtypes {dtypes})"
+        try:
+            return type(e)(message)
+        except Exception:  # e.g. NumPy's UFuncTypeError needs the ufunc and the dtypes
+            base = next(b for b in (IndexError, ValueError, TypeError) if isinstance(e, b))
+            return base(message)
+
+    def _constant(self, x, dtype):
+        """A non-Tensor operand as an array; numbers and float arrays take a float tensor's dtype.
+        Non-numeric operands (strings, objects) are refused: a Tensor is always numeric."""
+        if isinstance(x, (int, float)) and not isinstance(x, bool):
+            return dtype.type(x) if dtype.kind == "f" else np.asarray(x)
+        a = np.asarray(x)
+        if a.dtype.kind not in "biufc":
+            raise TypeError(f"{type(self).__name__}: an operand of dtype {a.dtype} "
+                            f"({type(x).__name__}) is not a number; use numeric arrays")
+        return a.astype(dtype) if dtype.kind == "f" and a.dtype.kind in "biuf" and a.dtype != dtype else a
 
     def __repr__(self):
         return f"{type(self).__name__}()" if self.site is None else f"{type(self).__name__}() at {self.site}"
-
-
-def _constant(x, dtype):
-    """A non-Tensor operand as an array; numbers and float arrays take a float tensor's dtype."""
-    if dtype.kind != "f":
-        return np.asarray(x)
-    if isinstance(x, (int, float)):
-        return dtype.type(x)
-    a = np.asarray(x)
-    return a.astype(dtype) if a.dtype != dtype and a.dtype.kind in "biuf" else a
 
 
 def user_site() -> str:
@@ -147,6 +165,20 @@ def user_site() -> str:
     while frame is not None and frame.f_code.co_filename.startswith(_PACKAGE_DIR):
         frame = frame.f_back
     return "<unknown>" if frame is None else f"{frame.f_code.co_filename}:{frame.f_lineno}"
+
+
+def quiet_underflow(compute):
+    """Decorate an op's forward or vjp whose results may round to 0 by design (a saturated sigmoid,
+    a far-off softmax entry): under np.seterr(under="raise") it is run again with underflow
+    ignored, so only real problems (overflow, invalid values) raise. Free in the default mode."""
+    @functools.wraps(compute)
+    def run(*args):
+        try:
+            return compute(*args)
+        except FloatingPointError:
+            with np.errstate(under="ignore"):
+                return compute(*args)
+    return run
 
 
 def check_finite(fn, phase, value, inputs=()):

@@ -3,7 +3,7 @@ the engine sums them down to the inputs' shapes."""
 
 import numpy as np
 
-from autograd_core.function import Function
+from autograd_core.function import Function, quiet_underflow
 from autograd_core.tensor import Tensor
 
 
@@ -64,50 +64,70 @@ class Neg(Function):
 
 
 class PowScalar(Function):
-    """x ** p for a constant exponent p."""
+    """x ** p for a constant exponent p; x ** 0 is constant, so its gradient is 0 (also at x = 0)."""
     def __init__(self, p): self.p = p
     def forward(self, x): return x ** self.p
-    def vjp(self, g, out, x): return (g * self.p * x ** (self.p - 1),)
+    def vjp(self, g, out, x): return (g * 0 if self.p == 0 else g * self.p * x ** (self.p - 1),)
 
 
 class Pow(Function):
-    """x ** y with both differentiable; d/dy = out * log(x) needs x > 0 where it is used."""
+    """x ** y with both differentiable. Where the formulas give 0 * inf they are taken at their
+    limits, as PyTorch does: d/dx is 0 where y = 0, d/dy is 0 where x = 0 and y >= 0 (0 ** y is
+    constant there); elsewhere d/dy = out * log(x) (NaN for x < 0, as the function is)."""
     def forward(self, x, y): return x ** y
-    def vjp(self, g, out, x, y): return g * y * x ** (y - 1), g * out * log(x)
+
+    def vjp(self, g, out, x, y):
+        flat_x = (y == 0) & (x == 0)  # 0 ** 0: x ** (y - 1) would be inf times y = 0
+        gx = g * y * x ** where(flat_x, 1.0, y - 1)
+        flat_y = (x == 0) & (y >= 0)
+        return gx, g * out * log(where(flat_y, 1.0, x))
 
 
 class Exp(Function):
     """exp(x)"""
+    float_inputs = True
     def forward(self, x): return np.exp(x)
     def vjp(self, g, out, x): return (g * out,)
 
 
 class Log(Function):
     """log(x); log(0) = -inf with gradient inf, as in NumPy."""
+    float_inputs = True
     def forward(self, x): return np.log(x)
     def vjp(self, g, out, x): return (g / x,)
 
 
 class Sqrt(Function):
     """sqrt(x); sqrt(0) = 0 with gradient inf."""
+    float_inputs = True
     def forward(self, x): return np.sqrt(x)
     def vjp(self, g, out, x): return (g / (2 * out),)
 
 
 class Tanh(Function):
     """tanh(x); its derivative 1 - out ** 2 (NumPy squares twice as fast as it multiplies)."""
+    float_inputs = True
     def forward(self, x): return np.tanh(x)
     def vjp(self, g, out, x): return (g * (1 - out ** 2),)
 
 
 class Sigmoid(Function):
-    """1 / (1 + exp(-x)), computed as exp(-log(1 + exp(-x))) so that no exp overflows."""
+    """1 / (1 + exp(-x)), computed as exp(-log(1 + exp(-x))) so that no exp overflows;
+    saturated values are exact (sigmoid(-1000) == 0.0)."""
+    float_inputs = True
+
+    @quiet_underflow
     def forward(self, x): return np.exp(-np.logaddexp(0, -x))
+
+    @quiet_underflow
     def vjp(self, g, out, x): return (g * out * (1 - out),)
 
 
 class Softplus(Function):
     """log(1 + exp(x)), stable for large |x|."""
+    float_inputs = True
+
+    @quiet_underflow
     def forward(self, x): return np.logaddexp(0, x)
     def vjp(self, g, out, x): return (g * sigmoid(x),)
 

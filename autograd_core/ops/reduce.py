@@ -1,59 +1,98 @@
-"""Reductions over `axis` (None, an int, negative, or a tuple) with NumPy's `keepdims`."""
+"""Reductions over `axis` (None, an int, negative, NumPy integer, or a tuple) with NumPy's `keepdims`.
+
+The public functions normalise `axis` against the input once (shapes.normalize_axes); the ops
+keep the normalised tuple, so forward and vjp read the same axes.
+"""
 
 import numpy as np
 
-from autograd_core.function import Function
-from autograd_core.ops.shape import broadcast_to
+from autograd_core.function import Function, quiet_underflow
 from autograd_core.ops.elementwise import exp
-from autograd_core.shapes import keepdims_shape, normalize_axes
+from autograd_core.ops.shape import broadcast_to
+from autograd_core.shapes import keepdims_shape, shape_of, normalize_axes
 
 
-class Sum(Function):
-    """Sum over `axis`."""
-    def __init__(self, axis=None, keepdims=False): self.axis, self.keepdims = axis, keepdims
-    def forward(self, x): return np.sum(x, axis=self.axis, keepdims=self.keepdims)
+class _Reduction(Function):
+    """A reduction over the normalised tuple `axes`."""
+
+    def __init__(self, axes, keepdims=False):
+        self.axes, self.keepdims = axes, bool(keepdims)
+
+
+class Sum(_Reduction):
+    """Sum over `axes`."""
+    def forward(self, x): return np.sum(x, axis=self.axes, keepdims=self.keepdims)
     def vjp(self, g, out, x):
-        return (broadcast_to(g.reshape(keepdims_shape(x.shape, self.axis)), x.shape),)
+        return (broadcast_to(g.reshape(keepdims_shape(x.shape, self.axes)), x.shape),)
 
 
-class Max(Function):
-    """Largest value over `axis`; tied maxima share the gradient equally."""
-    def __init__(self, axis=None, keepdims=False): self.axis, self.keepdims = axis, keepdims
-    def forward(self, x): return np.max(x, axis=self.axis, keepdims=self.keepdims)
-    def vjp(self, g, out, x):
-        return (_extremum_vjp(g, out, x, self.axis),)
+class Max(_Reduction):
+    """Largest value over `axes`; tied maxima share the gradient equally."""
+    def forward(self, x): return np.max(x, axis=self.axes, keepdims=self.keepdims)
+    def vjp(self, g, out, x): return (_extremum_vjp(g, out, x, self.axes),)
 
 
-class Min(Function):
-    """Smallest value over `axis`; tied minima share the gradient equally."""
-    def __init__(self, axis=None, keepdims=False): self.axis, self.keepdims = axis, keepdims
-    def forward(self, x): return np.min(x, axis=self.axis, keepdims=self.keepdims)
-    def vjp(self, g, out, x):
-        return (_extremum_vjp(g, out, x, self.axis),)
+class Min(_Reduction):
+    """Smallest value over `axes`; tied minima share the gradient equally."""
+    def forward(self, x): return np.min(x, axis=self.axes, keepdims=self.keepdims)
+    def vjp(self, g, out, x): return (_extremum_vjp(g, out, x, self.axes),)
 
 
-def _extremum_vjp(g, out, x, axis):
-    shape = keepdims_shape(x.shape, axis)
+def _extremum_vjp(g, out, x, axes):
+    shape = keepdims_shape(x.shape, axes)
     hit = x == out.reshape(shape)  # a constant mask: max/min is piecewise linear
-    return g.reshape(shape) * (hit / hit.sum(axis=normalize_axes(axis, x.ndim), keepdims=True))
+    return g.reshape(shape) * (hit / hit.sum(axis=axes, keepdims=True))
 
 
-class LogSumExp(Function):
-    """log(sum(exp(x))) over `axis`, with the max subtracted first so that exp cannot overflow."""
-    def __init__(self, axis=None, keepdims=False): self.axis, self.keepdims = axis, keepdims
+class LogSumExp(_Reduction):
+    """log(sum(exp(x))) over `axes`, the max subtracted first so that exp cannot overflow.
 
+    Integer inputs are taken as float64; an empty axis gives -inf (the log of an empty sum).
+    """
+    float_inputs = True
+
+    @quiet_underflow
     def forward(self, x):
-        m = np.max(x, axis=self.axis, keepdims=True)
+        m = np.max(x, axis=self.axes, keepdims=True, initial=-np.inf)
         m = np.where(np.isfinite(m), m, 0)  # all -inf (or inf) along the axis: shift by nothing
-        out = np.log(np.sum(np.exp(x - m), axis=self.axis, keepdims=True)) + m
-        return out if self.keepdims else np.squeeze(out, axis=self.axis)
+        out = np.log(np.sum(np.exp(x - m), axis=self.axes, keepdims=True)) + m
+        return out if self.keepdims else np.squeeze(out, axis=self.axes)
 
+    @quiet_underflow
     def vjp(self, g, out, x):
-        shape = keepdims_shape(x.shape, self.axis)
+        shape = keepdims_shape(x.shape, self.axes)
         return (g.reshape(shape) * exp(x - out.reshape(shape)),)  # g * softmax(x)
 
 
-def sum(x, axis=None, keepdims=False): return Sum(axis, keepdims)(x)  # noqa: A001
-def max(x, axis=None, keepdims=False): return Max(axis, keepdims)(x)  # noqa: A001
-def min(x, axis=None, keepdims=False): return Min(axis, keepdims)(x)  # noqa: A001
-def logsumexp(x, axis=None, keepdims=False): return LogSumExp(axis, keepdims)(x)
+class Softmax(_Reduction):
+    """exp(x) / sum(exp(x)) along `axes` (keepdims is implied), as exp(x - logsumexp(x)).
+
+    Its vjp, out * (g - sum(g * out)), reads only the output; far-off entries are exactly 0.
+    """
+    float_inputs = True
+
+    @quiet_underflow
+    def forward(self, x): return np.exp(x - LogSumExp(self.axes, True).forward(x))
+
+    def vjp(self, g, out, x): return (out * (g - (g * out).sum(axis=self.axes, keepdims=True)),)
+
+
+def sum(x, axis=None, keepdims=False):  # noqa: A001 (NumPy's name)
+    return Sum(normalize_axes(axis, shape_of(x)), keepdims)(x)
+
+
+def max(x, axis=None, keepdims=False):  # noqa: A001
+    return Max(normalize_axes(axis, shape_of(x)), keepdims)(x)
+
+
+def min(x, axis=None, keepdims=False):  # noqa: A001
+    return Min(normalize_axes(axis, shape_of(x)), keepdims)(x)
+
+
+def logsumexp(x, axis=None, keepdims=False):
+    return LogSumExp(normalize_axes(axis, shape_of(x)), keepdims)(x)
+
+
+def softmax(x, axis=-1):
+    """Probabilities along `axis` (an int or a tuple) that sum to 1, without overflow."""
+    return Softmax(normalize_axes(axis, shape_of(x)))(x)

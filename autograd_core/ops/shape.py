@@ -3,7 +3,7 @@
 import numpy as np
 
 from autograd_core.function import Function
-from autograd_core.shapes import normalize_axes
+from autograd_core.shapes import shape_of, normalize_axis, normalize_permutation
 
 
 class Reshape(Function):
@@ -14,11 +14,10 @@ class Reshape(Function):
 
 
 class Transpose(Function):
-    """Axes permuted by `axes` (None reverses them)."""
-    def __init__(self, axes=None): self.axes = axes
+    """Axes permuted by `axes`, a permutation of range(ndim) (see transpose())."""
+    def __init__(self, axes): self.axes = axes
     def forward(self, x): return np.transpose(x, self.axes)
-    def vjp(self, g, out, x):
-        return (g.transpose(None if self.axes is None else tuple(np.argsort(self.axes))),)
+    def vjp(self, g, out, x): return (g.transpose(tuple(np.argsort(self.axes))),)
 
 
 class BroadcastTo(Function):
@@ -63,38 +62,57 @@ def _is_basic(index):
 
 
 class Concatenate(Function):
-    """Inputs joined along an existing `axis`."""
-    def __init__(self, axis=0): self.axis = axis
+    """Inputs joined along an existing, non-negative `axis`; None joins them flattened."""
+    def __init__(self, axis): self.axis = axis
     def forward(self, *xs): return np.concatenate(xs, axis=self.axis)
 
     def vjp(self, g, out, *xs):
-        axis = normalize_axes(self.axis, out.ndim)[0]
-        ends = np.cumsum([x.shape[axis] for x in xs])
+        axis = 0 if self.axis is None else self.axis
+        sizes = [x.size if self.axis is None else x.shape[axis] for x in xs]
+        starts = np.cumsum([0] + sizes[:-1])
         lead = (slice(None),) * axis
-        return tuple(g[lead + (slice(e - x.shape[axis], e),)] for x, e in zip(xs, ends))
+        return tuple(g[lead + (slice(start, start + n),)].reshape(x.shape)
+                     for x, start, n in zip(xs, starts, sizes))
 
 
 class Stack(Function):
-    """Inputs of one shape joined along a new `axis`."""
-    def __init__(self, axis=0): self.axis = axis
+    """Inputs of one shape joined along a new, non-negative `axis`."""
+    def __init__(self, axis): self.axis = axis
     def forward(self, *xs): return np.stack(xs, axis=self.axis)
 
     def vjp(self, g, out, *xs):
-        lead = (slice(None),) * normalize_axes(self.axis, out.ndim)[0]
+        lead = (slice(None),) * self.axis
         return tuple(g[lead + (i,)] for i in range(len(xs)))
 
 
 def reshape(x, shape): return Reshape(shape)(x)
-def transpose(x, axes=None): return Transpose(None if axes is None else tuple(axes))(x)
+def transpose(x, axes=None):
+    """x with its axes permuted (None reverses them; negative axes count from the end)."""
+    return Transpose(normalize_permutation(axes, shape_of(x)))(x)
+
 def broadcast_to(x, shape): return BroadcastTo(shape)(x)
 def astype(x, dtype): return Cast(dtype)(x)
-def concatenate(xs, axis=0): return Concatenate(axis)(*xs)
-def stack(xs, axis=0): return Stack(axis)(*xs)
+def concatenate(xs, axis=0):
+    """The tensors `xs` joined along `axis` (None: flattened first, as NumPy)."""
+    xs = list(xs)
+    if not xs:
+        raise ValueError("concatenate needs at least one tensor")
+    return Concatenate(None if axis is None else normalize_axis(axis, shape_of(xs[0])))(*xs)
+
+
+def stack(xs, axis=0):
+    """The tensors `xs`, all of one shape, joined along a new `axis`."""
+    xs = list(xs)
+    if not xs:
+        raise ValueError("stack needs at least one tensor")
+    return Stack(normalize_axis(axis, len(shape_of(xs[0])) + 1))(*xs)
 
 
 def swapaxes(x, axis1, axis2):
-    axes = list(range(np.ndim(x)))
-    axes[axis1], axes[axis2] = axes[axis2], axes[axis1]
+    shape = shape_of(x)
+    axes = list(range(len(shape)))
+    i, j = normalize_axis(axis1, shape), normalize_axis(axis2, shape)
+    axes[i], axes[j] = axes[j], axes[i]
     return transpose(x, axes)
 
 
