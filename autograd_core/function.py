@@ -65,7 +65,7 @@ class Function:
                 a = a.astype(np.float64)
             try:  # a plain call with one argument costs much less than unpacking a sequence into it
                 data = self.forward(a)
-            except (ValueError, TypeError, IndexError) as e:
+            except (ValueError, TypeError, IndexError, OverflowError) as e:
                 raise self._forward_error(e, (x.data,)) from None
             if not (x.requires_grad and grad_mode._enabled or grad_mode._anomaly):
                 return Tensor._wrap(data if type(data) is np.ndarray else np.asarray(data))
@@ -93,7 +93,7 @@ class Function:
                 arrays = [a.astype(np.float64) if a.dtype.kind in "biu" else a for a in arrays]
             try:
                 data = self.forward(*arrays)
-            except (ValueError, TypeError, IndexError) as e:
+            except (ValueError, TypeError, IndexError, OverflowError) as e:
                 raise self._forward_error(e, arrays) from None
         if type(data) is not np.ndarray:
             data = np.asarray(data)  # a ufunc on 0-d arrays returns a NumPy scalar
@@ -141,7 +141,8 @@ class Function:
         try:
             return type(e)(message)
         except Exception:  # e.g. NumPy's UFuncTypeError needs the ufunc and the dtypes
-            base = next(b for b in (IndexError, ValueError, TypeError) if isinstance(e, b))
+            base = next(b for b in (IndexError, ValueError, TypeError, OverflowError)
+                        if isinstance(e, b))
             return base(message)
 
     def _constant(self, x, dtype):

@@ -50,7 +50,9 @@ class Affine(Function):
     (N, out) array: for the narrow layers of small nets BLAS writes it 2-3x faster than
     x @ W.T, the bias is added along contiguous columns, and the elementwise ops after it keep
     that layout (mixed layouts are what is slow). The vjp hands back gradients in the same layout.
+    Integer inputs (raw pixels) are computed in float64, as every real-valued op's are.
     """
+    float_inputs = True
 
     def __init__(self, activation=None):
         self.activation = activation

@@ -112,7 +112,8 @@ def swapaxes(x, axis1, axis2):
     shape = shape_of(x)
     axes = list(range(len(shape)))
     i, j = normalize_axis(axis1, shape), normalize_axis(axis2, shape)
-    axes[i], axes[j] = axes[j], axes[i]
+    if axes:  # a 0-d tensor has its axes 0 and -1 swapped with themselves
+        axes[i], axes[j] = axes[j], axes[i]
     return transpose(x, axes)
 
 
