@@ -84,8 +84,10 @@ class Tensor:
         return self.data.tolist()
 
     def __array__(self, dtype=None, copy=None):
-        """np.asarray(t): the array itself, without graph (how to ask NumPy for plain values)."""
-        return self.data if dtype is None else self.data.astype(dtype, copy=False)
+        """np.asarray(t): the array itself, without graph (how to ask NumPy for plain values);
+        np.array(t) (copy=True): a copy."""
+        data = self.data if dtype is None else self.data.astype(dtype, copy=False)
+        return data.copy() if copy and data is self.data else data
 
     # NumPy functions and ufuncs given a Tensor record, or refuse by name (see numpy_api)
     def __array_ufunc__(self, ufunc, method, *inputs, **kwargs):
