@@ -11,7 +11,8 @@ class Tensor:
     `data` is the ndarray (0-d for scalars); `grad` the accumulated gradient (a Tensor) after
     `backward()`; `requires_grad` marks leaves to differentiate with respect to. Only floating
     tensors may require grad. Tensors are immutable apart from `grad` and the in-place updates
-    (`sub_`, `copy_`, ...) that optimisers make under `no_grad`.
+    (`sub_`, `copy_`, `p -= ...`, ...) that optimisers make under `no_grad`. NumPy's functions
+    and ufuncs given a Tensor record, or refuse by name (numpy_api).
     """
 
     __slots__ = ("data", "grad", "requires_grad", "name", "_op", "_inputs", "_versions",
