@@ -35,8 +35,9 @@ def _only_defaults(name, **given):
     """Refuse NumPy arguments the engine's op does not implement, rather than drop them."""
     extra = [k for k, v in given.items() if v is not None and v is not _NV]
     if extra:
-        raise TypeError(f"np.{name} on a Tensor does not support the argument(s) {', '.join(extra)}; "
-                        f"leave them out, or call np.{name} on `t.data` for a plain array")
+        raise TypeError(f"np.{name} on a Tensor does not support the argument(s) "
+                        f"{', '.join(extra)}; leave them out, or call np.{name} on `t.data` "
+                        "for a plain array")
 
 
 def _keep(keepdims):
@@ -44,7 +45,9 @@ def _keep(keepdims):
 
 
 def _cast(a, dtype):
-    return a if dtype is None or np.dtype(dtype) == np.result_type(_value(a)) else ops.astype(a, dtype)
+    if dtype is None or np.dtype(dtype) == np.result_type(_value(a)):
+        return a
+    return ops.astype(a, dtype)
 
 
 def _sum(a, axis=None, dtype=None, out=None, keepdims=_NV, initial=_NV, where=_NV):
@@ -92,7 +95,7 @@ def _ravel(a, order="C"):
 
 
 def _reshaped_like(fn):
-    """np.squeeze / np.expand_dims: a reshape to the shape `fn` gives (found on a zero-size view)."""
+    """np.squeeze / np.expand_dims: a reshape to the shape `fn` gives (on a zero-byte view)."""
     def reshape(a, *args, **kwargs):
         shape = fn(np.broadcast_to(np.empty((), bool), np.shape(_value(a))), *args, **kwargs).shape
         return ops.reshape(a, shape)
@@ -107,7 +110,8 @@ def _broadcast_to(array, shape, subok=False): return ops.broadcast_to(array, sha
 def _join(op, name):
     """np.concatenate / np.stack: `axis=None` (concatenate) joins the flattened arrays."""
     def join(arrays, axis=0, out=None, *, dtype=None, casting="same_kind"):
-        _only_defaults(name, out=out, dtype=dtype, casting=None if casting == "same_kind" else casting)
+        casting = None if casting == "same_kind" else casting
+        _only_defaults(name, out=out, dtype=dtype, casting=casting)
         arrays = list(arrays)
         if axis is None and op is ops.concatenate:
             arrays, axis = [ops.reshape(x, (-1,)) for x in arrays], 0
@@ -217,7 +221,7 @@ ALTERNATIVES = {
 
 # --- the protocols ------------------------------------------------------------------------------
 def array_ufunc(ufunc, method, inputs, kwargs):
-    """Tensor.__array_ufunc__: the engine's op, NumPy on the data, or a refusal (module docstring)."""
+    """Tensor.__array_ufunc__: the engine's op, NumPy on the data, or a refusal (see above)."""
     if method == "__call__" and not kwargs:
         op = UFUNCS.get(ufunc)
         if op is not None:
@@ -267,7 +271,7 @@ def _unwrap(x, grads):
 
 
 def _holds_floats(x):
-    """True if `x` holds floating-point (or complex, or object) values: what a gradient flows through."""
+    """True if `x` holds float (or complex, or object) values: what a gradient flows through."""
     if isinstance(x, (np.ndarray, np.generic)):
         return x.dtype.kind in "fcO"
     if isinstance(x, (float, complex)):

@@ -229,7 +229,7 @@ def _inplace(x, y, op, update, symbol):
     """`x op= y` with PyTorch's rules. While recording, a computed x (or one that requires no grad,
     with a y that does) is rebound out of place, so the graph goes on (micrograd's `c += c + 1`);
     a leaf that requires grad is refused. Otherwise x's array is updated in place and its version
-    bumped, so backward refuses graphs that used the old values (`p -= lr * p.grad` under no_grad)."""
+    bumped, so backward refuses graphs that used the old values (`p -= lr * p.grad`, no_grad)."""
     recording = grad_mode._enabled
     if recording and (x._op is not None or
                       not x.requires_grad and isinstance(y, Tensor) and y.requires_grad):
@@ -248,7 +248,8 @@ def _inplace(x, y, op, update, symbol):
         update(x.data, _operand(y))
     except (TypeError, ValueError) as e:
         kind = TypeError if isinstance(e, TypeError) else ValueError
-        raise kind(f"t {symbol} y on a tensor of shape {x.shape} and dtype {x.dtype}: {e}") from None
+        raise kind(f"t {symbol} y on a tensor of shape {x.shape} and dtype {x.dtype}: "
+                   f"{e}") from None
     x._bump()
     return x
 

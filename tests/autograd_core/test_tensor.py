@@ -158,7 +158,8 @@ def test_in_place_operators_update_a_leaf_under_no_grad(op, expected):
 
 def test_in_place_update_of_a_leaf_that_requires_grad_is_refused_while_recording():
     p = Tensor([1.0, 2.0], requires_grad=True)
-    with pytest.raises(RuntimeError, match=r"`p -= \.\.\.` on a leaf that requires grad.*no_grad\(\)"):
+    words = r"`p -= \.\.\.` on a leaf that requires grad.*no_grad\(\)"
+    with pytest.raises(RuntimeError, match=words):
         p -= 1.0
     np.testing.assert_array_equal(p.data, [1.0, 2.0])
 
