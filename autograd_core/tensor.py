@@ -1,5 +1,7 @@
 """Tensor: an ndarray, its gradient and the link to the op that made it. No derivative code here."""
 
+import operator
+
 import numpy as np
 
 
@@ -9,12 +11,12 @@ class Tensor:
     `data` is the ndarray (0-d for scalars); `grad` the accumulated gradient (a Tensor) after
     `backward()`; `requires_grad` marks leaves to differentiate with respect to. Only floating
     tensors may require grad. Tensors are immutable apart from `grad` and the in-place updates
-    (`sub_`, `copy_`, ...) that optimisers make under `no_grad`.
+    (`sub_`, `copy_`, `p -= ...`, ...) that optimisers make under `no_grad`. NumPy's functions
+    and ufuncs given a Tensor record, or refuse by name (numpy_api).
     """
 
     __slots__ = ("data", "grad", "requires_grad", "name", "_op", "_inputs", "_versions",
                  "_version", "_rank", "__weakref__")
-    __array_ufunc__ = None  # np.exp(t) raises instead of silently dropping the graph
 
     def __init__(self, data, requires_grad=False, dtype=None, name=None):
         if isinstance(data, Tensor):
@@ -79,8 +81,21 @@ class Tensor:
         """The same data, cut from the graph."""
         return Tensor._wrap(self.data)
 
+    def tolist(self):
+        return self.data.tolist()
+
     def __array__(self, dtype=None, copy=None):
-        return self.data if dtype is None else self.data.astype(dtype, copy=False)
+        """np.asarray(t): the array itself, without graph (how to ask NumPy for plain values);
+        np.array(t) (copy=True): a copy."""
+        data = self.data if dtype is None else self.data.astype(dtype, copy=False)
+        return data.copy() if copy and data is self.data else data
+
+    # NumPy functions and ufuncs given a Tensor record, or refuse by name (see numpy_api)
+    def __array_ufunc__(self, ufunc, method, *inputs, **kwargs):
+        return numpy_api.array_ufunc(ufunc, method, inputs, kwargs)
+
+    def __array_function__(self, func, types, args, kwargs):
+        return numpy_api.array_function(func, types, args, kwargs)
 
     def __len__(self):
         return len(self.data)
@@ -93,6 +108,15 @@ class Tensor:
 
     def __int__(self):
         return int(self.data)
+
+    def __format__(self, spec):
+        """f"{loss:.4f}": a one-element tensor formats as its number; no spec gives str(t)."""
+        if not spec:
+            return str(self)
+        if self.data.size != 1:
+            raise TypeError(f"format spec {spec!r} needs a one-element tensor, got shape "
+                            f"{self.shape}; format t.item(), or np.array2string(t.data)")
+        return format(self.data.item(), spec)
 
     def __repr__(self):
         body = np.array2string(self.data, prefix="Tensor(", separator=", ", threshold=20)
@@ -139,6 +163,14 @@ class Tensor:
         self._bump()
         self.data *= _operand(value)
         return self
+
+    # x op= y: in place where nothing records it, out of place on a computed tensor (see _inplace)
+    def __iadd__(self, other): return _inplace(self, other, ops.add, operator.iadd, "+=")
+    def __isub__(self, other): return _inplace(self, other, ops.subtract, operator.isub, "-=")
+    def __imul__(self, other): return _inplace(self, other, ops.multiply, operator.imul, "*=")
+    def __itruediv__(self, other): return _inplace(self, other, ops.divide, operator.itruediv, "/=")
+    def __ipow__(self, other): return _inplace(self, other, ops.power, operator.ipow, "**=")
+    def __imatmul__(self, other): return _inplace(self, other, ops.matmul, operator.imatmul, "@=")
 
     # --- operators and methods: each one line, calling the op in autograd_core.ops -------------
     # (x + y, x * y, -x, x[i], ...: the ops' functions themselves, bound at the end of this file)
@@ -193,8 +225,37 @@ def _operand(value):
     return value if isinstance(value, (np.ndarray, int, float)) else np.asarray(value)
 
 
+def _inplace(x, y, op, update, symbol):
+    """`x op= y` with PyTorch's rules. While recording, a computed x (or one that requires no grad,
+    with a y that does) is rebound out of place, so the graph goes on (micrograd's `c += c + 1`);
+    a leaf that requires grad is refused. Otherwise x's array is updated in place and its version
+    bumped, so backward refuses graphs that used the old values (`p -= lr * p.grad`, no_grad)."""
+    recording = grad_mode._enabled
+    if recording and (x._op is not None or
+                      not x.requires_grad and isinstance(y, Tensor) and y.requires_grad):
+        return op(x, y)
+    if x._op is not None:
+        raise RuntimeError(
+            f"`t {symbol} ...` under no_grad() on a tensor computed by {type(x._op).__name__}: "
+            f"updating it in place would make gradients through it wrong; write `t = t "
+            f"{symbol[:-1]} ...` for a new tensor, or update `t.detach()`")
+    if x.requires_grad and recording:
+        raise RuntimeError(
+            f"`p {symbol} ...` on a leaf that requires grad, while recording: the graph cannot "
+            f"see an in-place update. Update parameters under `with ag.no_grad():` (as optimisers "
+            f"do), or write `p = p {symbol[:-1]} ...` for a new tensor")
+    try:
+        update(x.data, _operand(y))
+    except (TypeError, ValueError) as e:
+        kind = TypeError if isinstance(e, TypeError) else ValueError
+        raise kind(f"t {symbol} y on a tensor of shape {x.shape} and dtype {x.dtype}: "
+                   f"{e}") from None
+    x._bump()
+    return x
+
+
 # The one import cycle of the engine: Tensor's methods call the ops, and the ops build Tensors.
-from autograd_core import backprop, grad_mode, ops  # noqa: E402
+from autograd_core import backprop, grad_mode, numpy_api, ops  # noqa: E402
 
 # The operators are the ops' functions themselves (one Python call less than a method wrapping them).
 Tensor.__add__, Tensor.__sub__, Tensor.__mul__, Tensor.__truediv__ = (

@@ -47,9 +47,10 @@ def test_python_scalar_gives_a_0d_float64_tensor():
     assert t.shape == () and t.dtype == np.float64 and t.item() == 2.0
 
 
-def test_numpy_functions_on_tensors_are_refused_instead_of_dropping_the_graph():
-    with pytest.raises(TypeError):
-        np.exp(Tensor([1.0], requires_grad=True))
+def test_numpy_functions_on_tensors_record_or_are_refused_instead_of_dropping_the_graph():
+    assert np.exp(Tensor([1.0], requires_grad=True)).requires_grad
+    with pytest.raises(TypeError, match="np.sin"):
+        np.sin(Tensor([1.0], requires_grad=True))
 
 
 def test_array_protocol_gives_the_data():

@@ -86,3 +86,133 @@ def test_stable_softplus_and_logsumexp():
     with np.errstate(over="raise"):
         np.testing.assert_allclose(ag.softplus(Tensor([1000.0, -1000.0])), [1000.0, 0.0])
         assert ag.logsumexp(Tensor([1e4, 1e4])).item() == pytest.approx(1e4 + np.log(2))
+
+
+# --- habits from NumPy, micrograd and PyTorch: they work, or fail loudly ------------------------
+def quadratic_step(update, lr=0.1):
+    """One descent step on sum(p * p) from p = [1, 2], done by `update(p, lr)`; returns p, its id, its array."""
+    p = Tensor([1.0, 2.0], requires_grad=True)
+    ident, array = id(p), p.data
+    (p * p).sum().backward()
+    return update(p, lr), ident, array
+
+
+def test_numpy_habit_dot_and_concatenate_keep_the_graph():
+    t = Tensor([[1.0, 2.0], [3.0, 4.0]], requires_grad=True)
+    w = Tensor([[0.5], [-1.0]], requires_grad=True)
+    loss = np.sum(np.concatenate([np.dot(t, w), np.exp(t)], axis=1) ** 2)
+    loss.backward()
+    tw = t.data @ w.data
+    np.testing.assert_allclose(w.grad.data, t.data.T @ (2 * tw))
+    np.testing.assert_allclose(t.grad.data, 2 * tw @ w.data.T + 2 * np.exp(2 * t.data))
+
+
+def test_numpy_habit_mygrad_sum_of_square():
+    x = Tensor([1.0, -2.0, 3.0], requires_grad=True)
+    np.sum(x * x).backward()
+    np.testing.assert_array_equal(x.grad.data, [2.0, -4.0, 6.0])
+
+
+def test_micrograd_habit_update_data_in_place():
+    def update(p, lr):
+        p.data -= lr * p.grad
+        return p
+    p, ident, array = quadratic_step(update)
+    assert id(p) == ident and p.data is array
+    np.testing.assert_allclose(p.data, [0.8, 1.6])
+
+
+def test_micrograd_habit_augmented_assignment_keeps_building_the_graph():
+    a = Tensor(-4.0, requires_grad=True)
+    b = Tensor(2.0, requires_grad=True)
+    c = a + b
+    c += c + 1
+    c += 1 + c + (-a)
+    c.backward()
+    assert c.item() == pytest.approx(-1.0)  # c = 4(a + b) + 3 - a
+    assert (a.grad.item(), b.grad.item()) == (3.0, 4.0)
+
+
+def test_pytorch_habit_isub_under_no_grad_updates_the_parameter_itself():
+    def update(p, lr):
+        with ag.no_grad():
+            p -= lr * p.grad
+        return p
+    p, ident, array = quadratic_step(update)
+    assert id(p) == ident and p.data is array and p.requires_grad and p.is_leaf
+    np.testing.assert_allclose(p.data, [0.8, 1.6])
+    assert p._version == 1
+
+
+@pytest.mark.parametrize("op, expected", [
+    ("+=", [3.0, 4.0]), ("-=", [-1.0, 0.0]), ("*=", [2.0, 4.0]), ("/=", [0.5, 1.0]),
+    ("**=", [1.0, 4.0])])
+def test_in_place_operators_update_a_leaf_under_no_grad(op, expected):
+    p = Tensor([1.0, 2.0], requires_grad=True)
+    ident = id(p)
+    with ag.no_grad():
+        exec(f"p {op} Tensor([2.0, 2.0])", {"Tensor": Tensor}, scope := {"p": p})
+    assert id(scope["p"]) == ident
+    np.testing.assert_array_equal(p.data, expected)
+
+
+def test_in_place_update_of_a_leaf_that_requires_grad_is_refused_while_recording():
+    p = Tensor([1.0, 2.0], requires_grad=True)
+    words = r"`p -= \.\.\.` on a leaf that requires grad.*no_grad\(\)"
+    with pytest.raises(RuntimeError, match=words):
+        p -= 1.0
+    np.testing.assert_array_equal(p.data, [1.0, 2.0])
+
+
+def test_in_place_update_makes_backward_refuse_the_stale_graph():
+    p = Tensor([1.0, 2.0], requires_grad=True)
+    loss = (p * p).sum()
+    with ag.no_grad():
+        p *= 2.0
+    with pytest.raises(RuntimeError, match="modified in place"):
+        loss.backward()
+
+
+def test_in_place_update_of_a_computed_tensor_under_no_grad_is_refused():
+    c = Tensor([1.0], requires_grad=True) * 2.0
+    with ag.no_grad(), pytest.raises(RuntimeError, match="computed by MulScalar"):
+        c += 1.0
+
+
+def test_in_place_on_a_constant_with_a_tensor_that_requires_grad_records_out_of_place():
+    total, w = ag.zeros(2), Tensor([1.0, 2.0], requires_grad=True)
+    before = total
+    total += w * w
+    assert total is not before and np.array_equal(before.data, [0.0, 0.0])
+    total.sum().backward()
+    np.testing.assert_array_equal(w.grad.data, [2.0, 4.0])
+
+
+def test_in_place_on_a_constant_keeps_the_object():
+    t = ag.zeros(2)
+    ident = id(t)
+    t += 1.0
+    assert id(t) == ident and np.array_equal(t.data, [1.0, 1.0]) and t._version == 1
+
+
+def test_in_place_dtype_or_shape_mismatch_names_the_tensor():
+    t = Tensor([1, 2])
+    with pytest.raises(TypeError, match=r"t \+= y on a tensor of shape \(2,\) and dtype int64"):
+        t += 0.5
+    with pytest.raises(ValueError, match=r"shape \(2,\)"):
+        t += np.ones((3, 2), dtype=int)
+
+
+def test_format_of_a_one_element_tensor():
+    loss = (Tensor([0.5, 0.25], requires_grad=True) ** 2).sum()
+    assert f"{loss:.4f}" == "0.3125" and f"{Tensor([[3]]):d}" == "3"
+    assert f"{loss}" == str(loss)
+
+
+def test_format_spec_of_a_tensor_with_many_elements_is_refused():
+    with pytest.raises(TypeError, match=r"'\.2f' needs a one-element tensor, got shape \(2,\)"):
+        f"{Tensor([1.0, 2.0]):.2f}"
+
+
+def test_tolist():
+    assert Tensor([[1.0, 2.0]]).tolist() == [[1.0, 2.0]] and Tensor(3.0).tolist() == 3.0
