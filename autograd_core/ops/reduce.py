@@ -55,7 +55,8 @@ class LogSumExp(_Reduction):
     def forward(self, x):
         m = np.max(x, axis=self.axes, keepdims=True, initial=-np.inf)
         m = np.where(np.isfinite(m), m, 0)  # all -inf (or inf) along the axis: shift by nothing
-        out = np.log(np.sum(np.exp(x - m), axis=self.axes, keepdims=True)) + m
+        total = np.sum(np.exp(x - m), axis=self.axes, keepdims=True)
+        out = np.log(total, out=np.full_like(total, -np.inf), where=total > 0) + m  # log 0 = -inf
         return out if self.keepdims else np.squeeze(out, axis=self.axes)
 
     @quiet_underflow

@@ -1,6 +1,7 @@
 """Function transforms: grad, value_and_grad, jacobian, hessian, hvp of plain functions."""
 
 import numpy as np
+import pytest
 
 import autograd_core as ag
 from autograd_core import func
@@ -50,3 +51,23 @@ def test_hvp_equals_hessian_times_vector():
     f = lambda x: (ag.tanh(x) ** 2).sum() * x[0]  # noqa: E731
     x, v = np.array([0.3, -0.2, 0.9]), np.array([1.0, 2.0, -1.0])
     np.testing.assert_allclose(func.hvp(f, x, v), func.hessian(f)(x) @ v, rtol=1e-12)
+
+
+def test_hessian_of_a_piecewise_linear_function_is_zero():
+    np.testing.assert_array_equal(func.hessian(lambda x: ag.relu(x).sum())(np.array([1.0, -2.0])),
+                                  np.zeros((2, 2)))
+
+
+def test_hvp_of_a_linear_function_is_zero():
+    np.testing.assert_array_equal(func.hvp(lambda x: (3 * x).sum(), np.ones(2), np.ones(2)),
+                                  np.zeros(2))
+
+
+def test_jacobian_of_a_constant_is_zero():
+    jac = func.jacobian(lambda x: ag.Tensor([1.0, 2.0]))(np.ones(3))
+    np.testing.assert_array_equal(jac, np.zeros((2, 3)))
+
+
+def test_grad_of_a_function_returning_a_number_names_the_problem():
+    with pytest.raises(TypeError, match="returned float, not a Tensor"):
+        func.grad(lambda x: 3.0)(1.0)

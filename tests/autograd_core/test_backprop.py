@@ -1,0 +1,51 @@
+"""backprop: the gradients handed to users are their own writable ndarrays, 0-d included."""
+
+import numpy as np
+
+import autograd_core as ag
+
+
+def test_a_0d_leaf_used_twice_gets_a_0d_array_gradient():
+    x = ag.Tensor(2.0, requires_grad=True)
+    (x * x + x).backward()
+    assert type(x.grad.data) is np.ndarray and x.grad.shape == ()
+    assert np.asarray(x.grad) == 5.0
+
+
+def test_two_leaves_of_one_sum_get_separate_gradient_arrays():
+    x = ag.Tensor([1.0, 2.0], requires_grad=True)
+    y = ag.Tensor([3.0, 4.0], requires_grad=True)
+    (x + y).sum().backward()
+    x.grad.mul_(0.5)  # gradient clipping, in place
+    np.testing.assert_array_equal(x.grad.data, [0.5, 0.5])
+    np.testing.assert_array_equal(y.grad.data, [1.0, 1.0])
+
+
+def test_a_gradient_from_a_broadcast_view_is_writable():
+    x = ag.Tensor(np.ones((2, 3)), requires_grad=True)
+    x.sum().backward()  # Sum's vjp is a read-only broadcast view
+    x.grad.mul_(2.0)
+    np.testing.assert_array_equal(x.grad.data, np.full((2, 3), 2.0))
+
+
+def test_the_callers_seed_is_not_handed_back_as_a_gradient():
+    x = ag.Tensor([1.0, 2.0], requires_grad=True)
+    seed = np.array([1.0, 1.0])
+    (x + 1.0).backward(seed)
+    x.grad.data[0] = 99.0
+    np.testing.assert_array_equal(seed, [1.0, 1.0])
+
+
+def test_grad_returns_separate_arrays_for_inputs_sharing_a_gradient():
+    x = ag.Tensor([1.0], requires_grad=True)
+    y = ag.Tensor([2.0], requires_grad=True)
+    gx, gy = ag.grad((x + y).sum(), [x, y])
+    gx.data[0] = 7.0
+    assert gy.data[0] == 1.0 and gx.data.flags.writeable
+
+
+def test_accumulated_0d_gradients_stay_arrays():
+    x = ag.Tensor(1.5, requires_grad=True)
+    (x * 2).backward()
+    (x * x).backward()
+    assert type(x.grad.data) is np.ndarray and x.grad.data == 5.0
