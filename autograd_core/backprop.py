@@ -22,7 +22,7 @@ class _Freed:
 
 
 FREED = _Freed()
-_array = attrgetter("data")  # Tensor -> its ndarray, without a Python-level call
+_array = attrgetter("_data")  # Tensor -> its ndarray, without a Python-level call
 
 
 def topological_order(roots):
@@ -65,7 +65,7 @@ def _walk(roots, seeds, retain_graph, create_graph, keep=()):
             for x, gx in edges:
                 if gx is None or not x.requires_grad:
                     continue
-                data = x.data
+                data = x._data
                 if gx.shape != data.shape:
                     try:
                         gx = sum_to_shape(gx, data.shape)
@@ -99,9 +99,9 @@ def _walk(roots, seeds, retain_graph, create_graph, keep=()):
             if create_graph:
                 gxs = op.vjp(g, node, *inputs)
             elif len(inputs) == 1:  # most ops: a plain call, cheaper than unpacking a map into one
-                gxs = op.vjp(g, node.data, inputs[0].data)
+                gxs = op.vjp(g, node._data, inputs[0]._data)
             else:
-                gxs = op.vjp(g, node.data, *map(_array, inputs))
+                gxs = op.vjp(g, node._data, *map(_array, inputs))
             if type(gxs) is not tuple or len(gxs) != len(inputs):
                 raise TypeError(
                     f"{type(op).__name__}.vjp must return a tuple of {len(inputs)} gradients"
@@ -129,7 +129,7 @@ def _as_seed(t, grad, create_graph):
                 "only a one-element output gets the implicit gradient 1"
             )
         grad = np.ones(t.shape, dtype=t.dtype)
-    g = grad.data if isinstance(grad, Tensor) else np.asarray(grad, dtype=t.dtype)
+    g = grad._data if isinstance(grad, Tensor) else np.asarray(grad, dtype=t.dtype)
     if g.shape != t.shape:
         raise ValueError(f"grad has shape {g.shape} but the output it seeds has shape {t.shape}")
     if g.dtype != t.dtype:
@@ -168,7 +168,7 @@ def backward(t, grad=None, retain_graph=False, create_graph=False):
             x.grad = g if x.grad is None else x.grad + g
         return
     for x, g in zip(leaves, _own_arrays([grads[id(x)] for x in leaves], [seed])):
-        x.grad = Tensor._wrap(g) if x.grad is None else Tensor._wrap(np.asarray(x.grad.data + g))
+        x.grad = Tensor._wrap(g) if x.grad is None else Tensor._wrap(np.asarray(x.grad._data + g))
 
 
 def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=False,

@@ -60,21 +60,21 @@ class Function:
         # This is the per-op overhead of the engine: one Tensor in (most ops) takes a short cut.
         if len(inputs) == 1 and isinstance(inputs[0], Tensor):
             x = inputs[0]
-            a = x.data
+            a = x._data
             if self.float_inputs and a.dtype.kind in "biu":
                 a = a.astype(np.float64)
             try:  # a plain call with one argument costs much less than unpacking a sequence into it
                 data = self.forward(a)
             except (ValueError, TypeError, IndexError, OverflowError) as e:
-                raise self._forward_error(e, (x.data,)) from None
+                raise self._forward_error(e, (x._data,)) from None
             if not (x.requires_grad and grad_mode._enabled or grad_mode._anomaly):
                 return Tensor._wrap(data if type(data) is np.ndarray else np.asarray(data))
-            arrays, record, constants = (x.data,), x.requires_grad, False
+            arrays, record, constants = (x._data,), x.requires_grad, False
         else:
             arrays, ref, record, constants = [], None, False, False
             for x in inputs:
                 if isinstance(x, Tensor):
-                    arrays.append(x.data)
+                    arrays.append(x._data)
                     if ref is None:
                         ref = x  # the first Tensor's dtype types the constants
                     if x.requires_grad:
@@ -85,7 +85,7 @@ class Function:
             if ref is None:  # NumPy in, NumPy out: used by vjps in an ordinary backward
                 return self.forward(*inputs)
             if constants:
-                dtype = ref.data.dtype
+                dtype = ref._data.dtype
                 for i, x in enumerate(inputs):
                     if not isinstance(x, Tensor):
                         arrays[i] = self._constant(x, dtype)

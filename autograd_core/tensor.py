@@ -15,12 +15,12 @@ class Tensor:
     and ufuncs given a Tensor record, or refuse by name (numpy_api).
     """
 
-    __slots__ = ("data", "grad", "requires_grad", "name", "_op", "_inputs", "_versions",
+    __slots__ = ("_data", "grad", "requires_grad", "name", "_op", "_inputs", "_versions",
                  "_version", "_rank", "__weakref__")
 
     def __init__(self, data, requires_grad=False, dtype=None, name=None):
         if isinstance(data, Tensor):
-            data = data.data
+            data = data._data
         data = np.asarray(data, dtype=dtype)
         if data.dtype.kind not in "biufc":
             raise TypeError(f"Tensor data must be numeric, got an array of dtype {data.dtype}")
@@ -29,14 +29,14 @@ class Tensor:
                 f"only floating-point tensors can require grad, got dtype {data.dtype}; "
                 "pass float data or dtype=np.float64"
             )
-        self.data, self.grad, self.requires_grad, self.name = data, None, bool(requires_grad), name
+        self._data, self.grad, self.requires_grad, self.name = data, None, bool(requires_grad), name
         self._op, self._inputs, self._versions, self._version, self._rank = None, (), (), 0, 0
 
     @staticmethod
     def _wrap(data):
         """A constant or op output around an ndarray, without the checks of __init__."""
         t = _new(Tensor)  # one slot write per statement: cheaper than tuple assignment
-        t.data = data
+        t._data = data
         t.grad = None
         t.requires_grad = False
         t.name = None
@@ -51,7 +51,7 @@ class Tensor:
     def _node(data, op, inputs, versions, rank):
         """A recorded op's output: `_wrap` with the graph links filled in (Function.__call__)."""
         t = _new(Tensor)
-        t.data = data
+        t._data = data
         t.grad = None
         t.requires_grad = True
         t.name = None
@@ -62,33 +62,53 @@ class Tensor:
         t._rank = rank
         return t
 
+    @property
+    def data(self) -> np.ndarray:
+        """The values: always an ndarray (0-d for a scalar)."""
+        return self._data
+
+    @data.setter
+    def data(self, value):
+        """Replace the values (micrograd's `p.data = p.data - lr * p.grad`): a Tensor gives its
+        array, anything else is converted; the version is bumped, so a graph recorded with the old
+        values refuses to backpropagate."""
+        array = value._data if isinstance(value, Tensor) else np.asarray(value)
+        if array.dtype.kind not in "biufc":
+            raise TypeError(f"Tensor data must be numeric, got {type(value).__name__} of dtype "
+                            f"{array.dtype}")
+        if self.requires_grad and array.dtype.kind != "f":
+            raise TypeError(f"a tensor that requires grad needs floating-point data, got dtype "
+                            f"{array.dtype}; assign value.astype(np.float64)")
+        self._data = array
+        self._version += 1
+
     # --- what it is -------------------------------------------------------------------------
-    shape = property(lambda self: self.data.shape)
-    ndim = property(lambda self: self.data.ndim)
-    size = property(lambda self: self.data.size)
-    dtype = property(lambda self: self.data.dtype)
+    shape = property(lambda self: self._data.shape)
+    ndim = property(lambda self: self._data.ndim)
+    size = property(lambda self: self._data.size)
+    dtype = property(lambda self: self._data.dtype)
     is_leaf = property(lambda self: self._op is None)
     op = property(lambda self: self._op, doc="The Function that made this tensor (None for a leaf).")
     inputs = property(lambda self: self._inputs, doc="The tensors this one was computed from.")
 
     def item(self):
-        return self.data.item()
+        return self._data.item()
 
     def numpy(self) -> np.ndarray:
-        return self.data
+        return self._data
 
     def detach(self) -> "Tensor":
         """The same data, cut from the graph."""
-        return Tensor._wrap(self.data)
+        return Tensor._wrap(self._data)
 
     def tolist(self):
-        return self.data.tolist()
+        return self._data.tolist()
 
     def __array__(self, dtype=None, copy=None):
         """np.asarray(t): the array itself, without graph (how to ask NumPy for plain values);
         np.array(t) (copy=True): a copy."""
-        data = self.data if dtype is None else self.data.astype(dtype, copy=False)
-        return data.copy() if copy and data is self.data else data
+        data = self._data if dtype is None else self._data.astype(dtype, copy=False)
+        return data.copy() if copy and data is self._data else data
 
     # NumPy functions and ufuncs given a Tensor record, or refuse by name (see numpy_api)
     def __array_ufunc__(self, ufunc, method, *inputs, **kwargs):
@@ -98,28 +118,28 @@ class Tensor:
         return numpy_api.array_function(func, types, args, kwargs)
 
     def __len__(self):
-        return len(self.data)
+        return len(self._data)
 
     def __bool__(self):
-        return bool(self.data)
+        return bool(self._data)
 
     def __float__(self):
-        return float(self.data)
+        return float(self._data)
 
     def __int__(self):
-        return int(self.data)
+        return int(self._data)
 
     def __format__(self, spec):
         """f"{loss:.4f}": a one-element tensor formats as its number; no spec gives str(t)."""
         if not spec:
             return str(self)
-        if self.data.size != 1:
+        if self._data.size != 1:
             raise TypeError(f"format spec {spec!r} needs a one-element tensor, got shape "
                             f"{self.shape}; format t.item(), or np.array2string(t.data)")
-        return format(self.data.item(), spec)
+        return format(self._data.item(), spec)
 
     def __repr__(self):
-        body = np.array2string(self.data, prefix="Tensor(", separator=", ", threshold=20)
+        body = np.array2string(self._data, prefix="Tensor(", separator=", ", threshold=20)
         extra = f", dtype={self.dtype}" if self.dtype not in (np.float64, np.int64, np.bool_) else ""
         if self._op is not None:
             extra += f", op={type(self._op).__name__}"
@@ -145,23 +165,23 @@ class Tensor:
 
     def copy_(self, value):
         self._bump()
-        self.data[...] = _operand(value)
+        self._data[...] = _operand(value)
         return self
 
     def add_(self, value, alpha=1.0):
         self._bump()
         value = _operand(value)
-        self.data += value * alpha if alpha != 1.0 else value
+        self._data += value * alpha if alpha != 1.0 else value
         return self
 
     def sub_(self, value):
         self._bump()
-        self.data -= _operand(value)
+        self._data -= _operand(value)
         return self
 
     def mul_(self, value):
         self._bump()
-        self.data *= _operand(value)
+        self._data *= _operand(value)
         return self
 
     # x op= y: in place where nothing records it, out of place on a computed tensor (see _inplace)
@@ -183,12 +203,12 @@ class Tensor:
     def __pos__(self): return self
 
     # comparisons give plain boolean arrays: they have no gradient
-    def __lt__(self, other): return self.data < np.asarray(other)
-    def __le__(self, other): return self.data <= np.asarray(other)
-    def __gt__(self, other): return self.data > np.asarray(other)
-    def __ge__(self, other): return self.data >= np.asarray(other)
-    def __eq__(self, other): return self.data == np.asarray(other)
-    def __ne__(self, other): return self.data != np.asarray(other)
+    def __lt__(self, other): return self._data < np.asarray(other)
+    def __le__(self, other): return self._data <= np.asarray(other)
+    def __gt__(self, other): return self._data > np.asarray(other)
+    def __ge__(self, other): return self._data >= np.asarray(other)
+    def __eq__(self, other): return self._data == np.asarray(other)
+    def __ne__(self, other): return self._data != np.asarray(other)
     __hash__ = None  # elementwise == makes tensors unhashable; the engine keys nodes by id()
 
     def exp(self): return ops.exp(self)
@@ -221,7 +241,7 @@ def _operand(value):
     """The right-hand side of an in-place update: a Tensor's array, a Python number as it is (NumPy
     computes it in the updated array's dtype, so float32 stays float32), anything else as an array."""
     if isinstance(value, Tensor):
-        return value.data
+        return value._data
     return value if isinstance(value, (np.ndarray, int, float)) else np.asarray(value)
 
 
@@ -245,7 +265,7 @@ def _inplace(x, y, op, update, symbol):
             f"see an in-place update. Update parameters under `with ag.no_grad():` (as optimisers "
             f"do), or write `p = p {symbol[:-1]} ...` for a new tensor")
     try:
-        update(x.data, _operand(y))
+        update(x._data, _operand(y))
     except (TypeError, ValueError) as e:
         kind = TypeError if isinstance(e, TypeError) else ValueError
         raise kind(f"t {symbol} y on a tensor of shape {x.shape} and dtype {x.dtype}: "

@@ -216,3 +216,27 @@ def test_format_spec_of_a_tensor_with_many_elements_is_refused():
 
 def test_tolist():
     assert Tensor([[1.0, 2.0]]).tolist() == [[1.0, 2.0]] and Tensor(3.0).tolist() == 3.0
+
+
+def test_micrograds_data_assignment_stores_an_ndarray_and_updates_the_parameter():
+    p = ag.Tensor([1.0, 2.0], requires_grad=True)
+    (p * p).sum().backward()
+    p.data = p.data - 0.1 * p.grad  # micrograd's manual update, with .grad a Tensor
+    assert type(p.data) is np.ndarray
+    np.testing.assert_allclose(p.data, [0.8, 1.6])
+
+
+def test_assigning_data_bumps_the_version_so_a_stale_graph_refuses_backward():
+    p = ag.Tensor([1.0, 2.0], requires_grad=True)
+    loss = (p * p).sum()
+    p.data = np.zeros(2)
+    with pytest.raises(RuntimeError, match="modified in place"):
+        loss.backward()
+
+
+def test_assigning_non_numeric_or_integer_data_to_a_parameter_is_refused():
+    p = ag.Tensor([1.0], requires_grad=True)
+    with pytest.raises(TypeError, match="must be numeric"):
+        p.data = np.array(["a"])
+    with pytest.raises(TypeError, match="floating-point"):
+        p.data = np.array([1])
