@@ -6,6 +6,7 @@ from operator import attrgetter
 import numpy as np
 
 from autograd_core import grad_mode
+from autograd_core.grad_mode import state as _state
 from autograd_core.function import check_finite
 from autograd_core.shapes import sum_to_shape
 from autograd_core.tensor import Tensor
@@ -73,7 +74,7 @@ def _walk(roots, seeds, retain_graph, create_graph, keep=()):
                         raise ValueError(f"{type(op).__name__}.vjp: {e}") from None
                 if gx.dtype != data.dtype:
                     gx = gx.astype(data.dtype)
-                if grad_mode._anomaly and op is not None:
+                if _state.anomaly and op is not None:
                     check_finite(op, "backward", gx, [g])
                 k = id(x)
                 if k in grads:

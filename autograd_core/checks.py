@@ -17,6 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from autograd_core import grad_mode
+from autograd_core.debugging import record_sites
 from autograd_core.backprop import FREED, grad, topological_order
 from autograd_core.shapes import sum_to_shape
 from autograd_core.tensor import Tensor
@@ -391,7 +392,7 @@ def _first_low_precision_node(out):
 
 def _localise(f, xs, eps, atol, rtol, seed):
     """'where: ...': the first op of f's graph whose own vjp is wrong, with its creation line."""
-    with grad_mode.record_sites(), grad_mode.enable_grad():
+    with record_sites(), grad_mode.enable_grad():
         out = f(*xs)
     lost = ("so the dependence is lost outside the graph: NumPy on .data or np.asarray, detach(), "
             "an in-place change, or (order 2) a vjp that computes with NumPy instead of Tensor ops")

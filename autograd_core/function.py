@@ -37,6 +37,7 @@ import sys
 import numpy as np
 
 from autograd_core import grad_mode
+from autograd_core.grad_mode import state as _state
 from autograd_core.tensor import Tensor
 
 _PACKAGE_DIR = os.path.dirname(os.path.abspath(__file__))
@@ -67,7 +68,7 @@ class Function:
                 data = self.forward(a)
             except (ValueError, TypeError, IndexError, OverflowError) as e:
                 raise self._forward_error(e, (x._data,)) from None
-            if not (x.requires_grad and grad_mode._enabled or grad_mode._anomaly):
+            if not (x.requires_grad and _state.enabled or _state.anomaly):
                 return Tensor._wrap(data if type(data) is np.ndarray else np.asarray(data))
             arrays, record, constants = (x._data,), x.requires_grad, False
         else:
@@ -97,10 +98,10 @@ class Function:
                 raise self._forward_error(e, arrays) from None
         if type(data) is not np.ndarray:
             data = np.asarray(data)  # a ufunc on 0-d arrays returns a NumPy scalar
-        if grad_mode._anomaly:
+        if _state.anomaly:
             self.site = user_site()
             check_finite(self, "forward", data, arrays)
-        if not (record and grad_mode._enabled):
+        if not (record and _state.enabled):
             return Tensor._wrap(data)
         # Record. Only a leaf can be updated in place (sub_, copy_, ...): remember the versions of
         # the leaves used, so that backward can refuse a gradient computed from stale values.
@@ -126,9 +127,9 @@ class Function:
         if constants:
             inputs = tuple([x if isinstance(x, Tensor) else Tensor._wrap(a)
                             for x, a in zip(inputs, arrays)])
-        if grad_mode._scope:
-            self.scope = grad_mode._scope
-        if grad_mode._sites:
+        if _state.scope:
+            self.scope = _state.scope
+        if _state.sites:
             self.site = user_site()
         return Tensor._node(data, self, inputs, versions, rank)
 

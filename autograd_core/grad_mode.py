@@ -1,47 +1,60 @@
-"""The engine's global switches: whether operations are recorded, and anomaly mode.
+"""Whether operations are recorded, per thread, and the name scopes recorded on them.
 
-These are the only module-level states in the engine; everything else is passed explicitly.
+The engine's switches live on `state`, one object per thread (a `threading.local`): a thread
+starts with recording on, no scope and the debugging modes (debugging.py) off, whatever the
+thread that started it had set; backward and `no_grad` change only their own thread. The engine
+reads `state.enabled`, `state.scope`, `state.anomaly` and `state.sites`, and writes them only
+through the switches below.
 """
 
 import contextlib
-
-_enabled = True  # read by Function.__call__ on every op
-_anomaly = False  # when on, ops remember where they were created and check for NaN/Inf
-_sites = False  # when on, recorded ops remember the line of user code that created them
-_scope = ()  # names of the enclosing name_scope blocks, recorded on each op (for graph pictures)
+import threading
 
 
-def is_grad_enabled() -> bool:
-    """True when new operations are recorded for backward."""
-    return _enabled
+class _ThreadState(threading.local):
+    """The switches of one thread; the class attributes are each new thread's defaults."""
+
+    enabled = True  # record new operations for backward
+    anomaly = False  # detect_anomaly: ops remember their site and check for NaN/Inf
+    sites = False  # record_sites: recorded ops remember the line of user code that made them
+    scope = ()  # the names of the enclosing name_scope blocks, recorded on each op
 
 
-class _Switch(contextlib.ContextDecorator):
-    """Set the module flag named by `flag` to `value` inside a `with` block or decorated function."""
+state = _ThreadState()
+
+
+class Switch(contextlib.ContextDecorator):
+    """Set the switch named `flag` of this thread's `state` to `value` inside a `with` block or
+    a decorated function, and restore it after."""
 
     flag = ""
 
     def __init__(self, value=True):
         self.value = bool(value)
 
-    def _recreate_cm(self):  # a fresh object per decorated call: safe under recursion
+    def _recreate_cm(self):  # a fresh object per decorated call: safe under recursion and threads
         fresh = object.__new__(type(self))
         fresh.value = self.value
         return fresh
 
     def __enter__(self):
-        self.prev = globals()[self.flag]
-        globals()[self.flag] = self.value
+        self.prev = getattr(state, self.flag)
+        setattr(state, self.flag, self.value)
 
     def __exit__(self, *exc):
-        globals()[self.flag] = self.prev
+        setattr(state, self.flag, self.prev)
         return False
 
 
-class set_grad_enabled(_Switch):
+def is_grad_enabled() -> bool:
+    """True when new operations are recorded for backward (in this thread)."""
+    return state.enabled
+
+
+class set_grad_enabled(Switch):
     """Turn recording on or off inside a `with` block (or a decorated function)."""
 
-    flag = "_enabled"
+    flag = "enabled"
 
     def __init__(self, mode: bool):
         super().__init__(mode)
@@ -61,32 +74,6 @@ class enable_grad(set_grad_enabled):
         super().__init__(True)
 
 
-def is_anomaly_enabled() -> bool:
-    """True inside `detect_anomaly()`."""
-    return _anomaly
-
-
-class detect_anomaly(_Switch):
-    """Raise at the first op whose forward or backward produces NaN or Inf.
-
-    The error names the op and the line of user code that created it. Costs one
-    `np.isfinite` per op and a stack lookup per recorded op while on; nothing while off.
-    """
-
-    flag = "_anomaly"
-
-
-class record_sites(_Switch):
-    """Make each op recorded inside remember the line of user code that created it (`op.site`).
-
-    `check_graph` names that line. Off by default: the stack walk adds about 1 us to every
-    recorded op (+35 % on small arrays, +5-10 % in a small MLP; benchmarks/site_recording.py).
-    Lighter than detect_anomaly, and it never raises: models that use inf on purpose still run.
-    """
-
-    flag = "_sites"
-
-
 class name_scope(contextlib.ContextDecorator):
     """Tag the ops recorded inside with `name` (nested scopes join with '.').
 
@@ -100,40 +87,31 @@ class name_scope(contextlib.ContextDecorator):
         return name_scope(self.name)
 
     def __enter__(self):
-        global _scope
-        self.prev = _scope
-        _scope = _scope + (self.name,) if self.name else _scope
+        self.token = _push_scope(self.name)
 
     def __exit__(self, *exc):
-        global _scope
-        _scope = self.prev
+        _pop_scope(self.token)
         return False
 
 
-def push_scope(name: str) -> tuple:
-    """Open a name scope without a `with` block; returns the token that `pop_scope` takes.
-
-    The same as entering `name_scope(name)`, for hot paths (nn.Module.__call__ runs it on every
-    call); an empty name opens no scope. Always pair it with `pop_scope` in a `finally`.
-    """
-    global _scope
-    prev = _scope
+def _push_scope(name: str) -> tuple:
+    """Open a name scope without a `with` block (nn.Module.__call__, a hot path); returns the
+    token that `_pop_scope` takes. An empty name opens no scope."""
+    prev = state.scope
     if name:
-        _scope = prev + (name if type(name) is str else str(name),)
+        state.scope = prev + (name if type(name) is str else str(name),)
     return prev
 
 
-def pop_scope(token: tuple) -> None:
-    """Close the scopes opened since `push_scope` returned `token`."""
-    global _scope
-    _scope = token
+def _pop_scope(token: tuple) -> None:
+    """Close the scopes opened since `_push_scope` returned `token`."""
+    state.scope = token
 
 
 def current_scope() -> str:
     """The dotted name of the enclosing name_scope blocks ('' outside any)."""
-    return ".".join(_scope)
+    return ".".join(state.scope)
 
 
-__all__ = ["name_scope", "push_scope", "pop_scope", "current_scope", "is_grad_enabled",
-           "set_grad_enabled", "no_grad", "enable_grad",
-           "is_anomaly_enabled", "detect_anomaly", "record_sites"]
+__all__ = ["name_scope", "current_scope", "is_grad_enabled", "set_grad_enabled", "no_grad",
+           "enable_grad"]

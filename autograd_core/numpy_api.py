@@ -21,6 +21,7 @@ that is how to ask for plain values.
 import numpy as np
 
 from autograd_core import grad_mode, ops
+from autograd_core.grad_mode import state as _state
 from autograd_core.tensor import Tensor
 
 _NV = np._NoValue  # NumPy's "argument not given"
@@ -286,7 +287,7 @@ def _numpy_or_refuse(call, name, args, kwargs):
     grads = []
     args, kwargs = _unwrap(args, grads), _unwrap(kwargs, grads)
     result = call(*args, **kwargs)
-    if grads and grad_mode._enabled and _holds_floats(result):
+    if grads and _state.enabled and _holds_floats(result):
         hint = ALTERNATIVES.get(name)
         use = f"Use {hint} instead, which is recorded. " if hint else ""
         raise TypeError(

@@ -157,7 +157,7 @@ class Tensor:
     # --- in-place updates (optimisers); each bumps the version that backward checks -----------
     def _bump(self):
         """Refuse an in-place update the graph could not see; otherwise count it. Called first."""
-        if self._op is not None or (self.requires_grad and grad_mode._enabled):
+        if self._op is not None or (self.requires_grad and _state.enabled):
             raise RuntimeError(
                 "in-place update of a tensor that requires grad: do it under `no_grad()` on a leaf"
             )
@@ -250,7 +250,7 @@ def _inplace(x, y, op, update, symbol):
     with a y that does) is rebound out of place, so the graph goes on (micrograd's `c += c + 1`);
     a leaf that requires grad is refused. Otherwise x's array is updated in place and its version
     bumped, so backward refuses graphs that used the old values (`p -= lr * p.grad`, no_grad)."""
-    recording = grad_mode._enabled
+    recording = _state.enabled
     if recording and (x._op is not None or
                       not x.requires_grad and isinstance(y, Tensor) and y.requires_grad):
         return op(x, y)
@@ -275,7 +275,8 @@ def _inplace(x, y, op, update, symbol):
 
 
 # The one import cycle of the engine: Tensor's methods call the ops, and the ops build Tensors.
-from autograd_core import backprop, grad_mode, numpy_api, ops  # noqa: E402
+from autograd_core import backprop, numpy_api, ops  # noqa: E402
+from autograd_core.grad_mode import state as _state  # noqa: E402
 
 # The operators are the ops' functions themselves (one Python call less than a method wrapping them).
 Tensor.__add__, Tensor.__sub__, Tensor.__mul__, Tensor.__truediv__ = (

@@ -66,11 +66,10 @@ class Module:
                 if p.name is not name:
                     p.name = name
         _calling.append([self, None])
-        token = ag.push_scope(scope)
         try:
-            return self.forward(*args, **kwargs)
+            with ag.name_scope(scope):
+                return self.forward(*args, **kwargs)
         finally:
-            ag.pop_scope(token)
             _calling.pop()
 
     def __setattr__(self, name, value):
