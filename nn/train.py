@@ -194,13 +194,13 @@ class _Progress:
             print(f"epoch {epoch + 1}/{self.epochs}  {fields}", file=sys.stderr, flush=True)
 
     def _fitting_fields(self, history):
-        """The fields that fit in the terminal beside a bar of at least 10 characters."""
+        """The fields that fit in the terminal's width beside a bar of 10 characters or more."""
         import shutil
-        room = shutil.get_terminal_size((80, 24)).columns - 40 - 2 * len(str(self.epochs))
+        room = shutil.get_terminal_size((80, 24)).columns - 32 - 2 * len(str(self.epochs))
         text = ""
         for key, short in _FIELDS:
             if history.get(key):
-                more = f" {short} {_field(key, history[key][-1])}"
+                more = f"{' ' if text else ''}{short} {_field(key, history[key][-1])}"
                 if len(text) + len(more) > room:
                     break
                 text += more
