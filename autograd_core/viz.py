@@ -76,7 +76,7 @@ def to_dot(*outputs: Tensor, grads: bool = False, collapse=None,
     clusters = {}  # module scope -> its subgraph
     name_of = {}  # key -> the DOT name of the node that stands for it
     for i, (item, members) in enumerate(shown.items()):
-        name = f"m{i}" if isinstance(item, tuple) else str(item)
+        name = f"m{i}" if isinstance(item, tuple) else f"n{i}"  # walk order: stable across runs
         name_of.update((key, name) for key in members)
         if isinstance(item, tuple):
             scope, attrs = item[:-1], _box_attrs(item, [nodes[k] for k in members], gradients)

@@ -1,31 +1,52 @@
 """The command line: train a seed's model on real data, evaluate a saved one, draw a graph.
 
     python -m nn train resnet            # seed 000: residual network on generated spirals
-    python -m nn train mlp               # seeds 001-003: an MLP on scikit-learn's 8x8 digits
-    python -m nn evaluate runs/resnet/model.npz
+    python -m nn train mlp               # seeds 001-004: an MLP, here on scikit-learn's 8x8 digits
+    python -m nn evaluate runs/resnet/model.safetensors
     python -m nn graph resnet --out graph.svg
 
-Each failure (bad argument, missing data, a diverging run) is one line on stderr and exit status 2.
+A "seed" is one of the five from-scratch tutorials this project rebuilds (see the README);
+`--seed` is something else, the random seed. Each failure (bad argument, missing or damaged data,
+a diverging run) is one line on stderr and exit status 2; Ctrl-C during training saves what was
+trained so far and exits with status 130. Pictures are drawn by nn/plots.py.
 """
 
 import argparse
 import json
+import math
 import os
+import signal
 import sys
+import warnings
 
 import numpy as np
 
 import autograd_core as ag
 import nn
 from nn import data as datasets
+from nn import plots
 from nn.train import accuracy, fit, predict
 
-DEFAULTS = {  # per model: what the bare command trains
+DEFAULTS = {  # per model: what the bare command trains (a few seconds each)
     "resnet": dict(data="spirals", samples=600, depth=10, width=4, step=0.25, optimizer="adam",
-                   lr=0.05, epochs=300, batch_size=0),
+                   lr=0.05, epochs=200, batch_size=32),
     "mlp": dict(data="digits", samples=0, depth=2, width=64, step=0.0, optimizer="adam",
                 lr=0.01, epochs=15, batch_size=32),
 }
+
+# option -> (type, smallest, largest, what it means): every numeric option is checked here
+RANGES = {
+    "samples": (int, 0, 10_000_000, "0: all of a loaded data set"),
+    "depth": (int, 1, 1000, None),
+    "width": (int, 1, 100_000, None),
+    "step": (float, 0.0, 100.0, None),
+    "lr": (float, 1e-12, math.inf, None),
+    "epochs": (int, 1, 1_000_000, None),
+    "batch_size": (int, 0, 10_000_000, "0: the whole training set"),
+    "seed": (int, 0, 2**32 - 1, None),
+}
+
+EXIT_INTERRUPTED = 130  # what a shell reports for a program ended by Ctrl-C (128 + SIGINT)
 
 
 class _Parser(argparse.ArgumentParser):
@@ -38,39 +59,66 @@ def _fail(message: str) -> int:
     return 2
 
 
+def _warn(message: str):
+    print(f"warning: {message}", file=sys.stderr)
+
+
+def check_ranges(args):
+    """Refuse any numeric option outside its range in RANGES (ValueError naming it)."""
+    for key, (kind, low, high, _) in RANGES.items():
+        value = getattr(args, key, None)
+        if value is None:
+            continue
+        if not math.isfinite(value) or not low <= value <= high:
+            bound = f"at least {low}" if high == math.inf else f"from {low} to {high}"
+            raise ValueError(f"--{key.replace('_', '-')} must be {bound}, got {value}")
+
+
 def load_data(spec: str, samples: int, seed: int, dim: int | None):
-    """((X_train, y_train), (X_test, y_test)) for 'spirals', 'circles', 'digits' or 'mnist:FOLDER'."""
+    """((X_train, y_train), (X_test, y_test)) for 'spirals', 'circles', 'digits' or 'mnist:FOLDER'.
+
+    samples: points to generate (spirals, circles), or training points to keep (0: all).
+    """
+    if not isinstance(spec, str):
+        raise ValueError(f"the data must be named by a string, got {spec!r:.40}")
     if spec in ("spirals", "circles"):
         make = datasets.spirals if spec == "spirals" else datasets.circles
         X, y = make(n_samples=samples or 600, seed=seed, dim=dim)
         return datasets.train_test_split(X, y, test_fraction=0.25, seed=seed)
     if spec == "digits":
-        return datasets.load_digits(seed=seed)
-    if spec.startswith("mnist:"):
+        train, test = datasets.load_digits(seed=seed)
+    elif spec.startswith("mnist:"):
         folder = spec[len("mnist:"):]
         train = datasets.load_mnist(folder, split="train")
         test = datasets.load_mnist(folder, split="test")
-        if samples:
-            train = (train[0][:samples], train[1][:samples])
-        return train, test
-    raise ValueError(f"unknown data {spec!r}: use spirals, circles, digits or mnist:FOLDER")
+    else:
+        raise ValueError(f"unknown data {spec!r:.60}: use spirals, circles, digits or mnist:FOLDER")
+    if samples:
+        train = (train[0][:samples], train[1][:samples])
+    return train, test
 
 
 def build_model(kind: str, args, n_features: int, n_classes: int):
-    """The model, its loss and the metric that turns its outputs into an accuracy."""
+    """The model, its loss and the metrics fit records (accuracy; for resnet also J per point)."""
     rng = np.random.default_rng(args.seed)
     if kind == "resnet":
         if n_classes != 2:
             raise ValueError(f"the residual network classifies two classes; the data has {n_classes}")
         model = nn.ResNet(max(args.width, n_features), args.depth, step=args.step, rng=rng)
-
-        def loss(z, c):  # seed 000's cost: J = 1/2 ||Z - c||^2
-            return 0.5 * nn.mse_loss(z, ag.Tensor(c, dtype=z.dtype), reduction="sum")
-
-        return model, loss, accuracy
+        return model, resnet_loss, {"accuracy": accuracy, "point_loss": resnet_point_loss}
     sizes = [n_features] + [args.width] * args.depth + [n_classes]
     model = nn.MLP(sizes, activation="relu", rng=rng)
-    return model, nn.cross_entropy, accuracy
+    return model, nn.cross_entropy, {"accuracy": accuracy}
+
+
+def resnet_loss(z, c):
+    """Seed 000's cost J = 1/2 ||Z - c||^2, summed over the points."""
+    return 0.5 * nn.mse_loss(z, ag.Tensor(c, dtype=z.dtype), reduction="sum")
+
+
+def resnet_point_loss(z, c):
+    """J divided by the number of points, so sets of different sizes compare."""
+    return 0.5 * float(np.mean((np.asarray(z) - np.asarray(c)) ** 2))
 
 
 def make_optimizer(name: str, params, lr: float):
@@ -81,49 +129,127 @@ def make_optimizer(name: str, params, lr: float):
     raise ValueError(f"unknown optimizer {name!r}: use adam or sgd")
 
 
+class StopOnInterrupt:
+    """Within `with`, the first Ctrl-C only asks training to stop after the current step; a
+    second one interrupts at once (KeyboardInterrupt)."""
+
+    def __enter__(self):
+        self.requested = False
+        self.previous = signal.signal(signal.SIGINT, self._handle)
+        return self
+
+    def _handle(self, signum, frame):
+        if self.requested:
+            raise KeyboardInterrupt
+        self.requested = True
+
+    def __exit__(self, *exc):
+        signal.signal(signal.SIGINT, self.previous)
+
+    def __call__(self):
+        return self.requested
+
+
 def cmd_train(args) -> int:
     for key, value in DEFAULTS[args.model].items():
         if getattr(args, key) is None:
             setattr(args, key, value)
+    check_ranges(args)
     dim = args.width if args.model == "resnet" else None
-    (X, y), (X_test, y_test) = load_data(args.data, args.samples, args.seed, dim)
-    n_classes = int(max(y.max(), y_test.max())) + 1
-    model, loss, metric = build_model(args.model, args, X.shape[1], n_classes)
+    train, test = load_data(args.data, args.samples, args.seed, dim)
+    n_classes = int(max(train[1].max(), test[1].max())) + 1
+    model, loss, metrics = build_model(args.model, args, train[0].shape[1], n_classes)
     optimizer = make_optimizer(args.optimizer, model.parameters(), args.lr)
-    print(f"training {model.__class__.__name__} on {args.data}: {len(X)} training and "
-          f"{len(X_test)} test samples, {args.optimizer} lr={args.lr}, {args.epochs} epochs")
-    history = fit(model, loss, optimizer, (X, y), val_data=(X_test, y_test), epochs=args.epochs,
-                  batch_size=args.batch_size or len(X), seed=args.seed, progress=args.progress)
-    train_acc = metric(predict(model, X), y)
-    test_acc = metric(predict(model, X_test), y_test)
-    print(f"training accuracy {train_acc:.2%}, test accuracy {test_acc:.2%}")
-    os.makedirs(args.out, exist_ok=True)
-    settings = {k: v for k, v in vars(args).items() if k not in ("func", "progress")}
-    path = nn.save(model, os.path.join(args.out, "model.npz"),
-                   metadata={"settings": settings, "train_accuracy": train_acc,
-                             "test_accuracy": test_acc})
-    with open(os.path.join(args.out, "history.json"), "w") as f:
-        json.dump(history, f)
-    written = [path, os.path.join(args.out, "history.json")]
-    loss_title = ("J = 1/2 ||Z - c||^2, summed over each set" if args.model == "resnet"
-                  else "cross-entropy, mean per sample")
-    written.append(plot_history(history, os.path.join(args.out, "training.png"), loss_title))
-    if args.model == "resnet" and args.data in ("spirals", "circles"):
-        written.append(plot_boundary(model, X, y, os.path.join(args.out, "decision_boundary.png")))
-    written.append(draw_graph(model, X[:8], os.path.join(args.out, "graph.svg")))
-    print("wrote " + ", ".join(p for p in written if p))
+    batch = args.batch_size or len(train[0])
+    print(f"training {model.__class__.__name__} on {args.data}: {len(train[0])} training and "
+          f"{len(test[0])} test samples, {args.optimizer} lr={args.lr}, {args.epochs} epochs of "
+          f"batches of {batch}", flush=True)
+    progress = args.progress if args.progress is not None else (
+        True if sys.stderr.isatty() else "lines")
+    with StopOnInterrupt() as stop:
+        history = fit(model, loss, optimizer, train, val_data=test, epochs=args.epochs,
+                      batch_size=batch, seed=args.seed, progress=progress, metrics=metrics,
+                      should_stop=stop)
+    train_acc, test_acc = (accuracy(predict(model, X), y) for X, y in (train, test))
+    print(f"after training: training accuracy {train_acc:.2%}, test accuracy {test_acc:.2%}")
+    _warn_if_diverged(history, test[1], test_acc)
+    written = save_run(args, model, history, train_acc, test_acc)
+    written += draw_run(args, model, loss, train, test, history)
+    print("wrote " + ", ".join(written))
+    if stop.requested:
+        print(f"interrupted: stopped after {len(history['loss'])} of {args.epochs} epochs (the "
+              f"last one cut short); saved the model trained so far in {args.out}", file=sys.stderr)
+        return EXIT_INTERRUPTED
     return 0
 
 
+def _warn_if_diverged(history, y_test, test_acc):
+    """Say so when the loss grew a hundredfold or the test accuracy is no better than chance."""
+    losses = history["loss"]
+    if len(losses) > 1 and losses[-1] > 100 * losses[0]:
+        _warn(f"the training loss exploded from {losses[0]:.3g} to {losses[-1]:.3g}: the "
+              "training diverged; try a smaller --lr")
+    chance = np.bincount(np.asarray(y_test)).max() / len(y_test)
+    if test_acc <= chance + 0.01:
+        _warn(f"the test accuracy {test_acc:.2%} is no better than chance ({chance:.2%}, always "
+              "guessing the most common class); try a smaller --lr or more --epochs")
+
+
+def save_run(args, model, history, train_acc, test_acc):
+    """Write model.safetensors and history.json to args.out; returns their paths."""
+    os.makedirs(args.out, exist_ok=True)
+    settings = {k: v for k, v in vars(args).items() if k not in ("func", "progress")}
+    path = nn.save(model, os.path.join(args.out, "model.safetensors"),
+                   metadata={"settings": settings, "train_accuracy": train_acc,
+                             "test_accuracy": test_acc})
+    history_path = os.path.join(args.out, "history.json")
+    with open(history_path, "w") as f:
+        json.dump(history, f)
+    return [path, history_path]
+
+
+def draw_run(args, model, loss, train, test, history):
+    """training.png, decision_boundary.png (2-D data) and graph.svg/.png; returns their paths."""
+    if args.model == "resnet":
+        key, title = "point_loss", "J / N = 1/2 mean (z - c)^2: seed 000's cost per point"
+    else:
+        key, title = "loss", "cross-entropy: mean per sample"
+    out = args.out
+    written = [plots.plot_history(history, os.path.join(out, "training.png"), key, title,
+                                  (len(train[0]), len(test[0])))]
+    if args.model == "resnet" and args.data in ("spirals", "circles"):
+        written.append(plots.plot_boundary(model, train, test,
+                                           os.path.join(out, "decision_boundary.png")))
+    dot = plots.graph_of_loss(model, loss, *train)
+    try:
+        written += plots.draw_graph(dot, os.path.join(out, "graph.svg"))
+    except plots.GraphvizMissing as e:
+        _warn(str(e))
+        written.append(e.source)
+    return written
+
+
+def _saved_settings(path):
+    """The training settings stored in a saved model (an empty dict if absent or malformed)."""
+    settings = nn.serialization.read_description(path)["metadata"].get("settings")
+    return settings if isinstance(settings, dict) else {}
+
+
+def _setting(settings, key, default):
+    value = settings.get(key, default)
+    return value if isinstance(value, int) and not isinstance(value, bool) else default
+
+
 def cmd_evaluate(args) -> int:
+    check_ranges(args)
     model = nn.load(args.model)
-    settings = nn.serialization.read_description(args.model)["metadata"].get("settings", {})
+    settings = _saved_settings(args.model)
     spec = args.data or settings.get("data")
     if spec is None:
         raise ValueError(f"{args.model} does not say which data it was trained on: pass --data")
     dim = model.dim if isinstance(model, nn.ResNet) else None
-    seed = settings.get("seed", 0) if args.seed is None else args.seed
-    (X, y), (X_test, y_test) = load_data(spec, settings.get("samples", 0), seed, dim)
+    seed = _setting(settings, "seed", 0) if args.seed is None else args.seed
+    (X, y), (X_test, y_test) = load_data(spec, _setting(settings, "samples", 0), seed, dim)
     print(f"{model.__class__.__name__} from {args.model} on {spec}: training accuracy "
           f"{accuracy(predict(model, X), y):.2%}, test accuracy "
           f"{accuracy(predict(model, X_test), y_test):.2%}")
@@ -131,104 +257,84 @@ def cmd_evaluate(args) -> int:
 
 
 def cmd_graph(args) -> int:
-    if args.model.endswith(".npz"):
-        model = nn.load(args.model)
-    else:
-        defaults = DEFAULTS.get(args.model)
-        if defaults is None:
-            raise ValueError(f"unknown model {args.model!r}: use resnet, mlp or a saved .npz")
-        ns = argparse.Namespace(**{**defaults, "seed": 0, "depth": args.depth or defaults["depth"]})
-        n_features, n_classes = (ns.width, 2) if args.model == "resnet" else (64, 10)
-        model = build_model(args.model, ns, n_features, n_classes)[0]
-    n_in = model.dim if isinstance(model, nn.ResNet) else model.sizes[0]
-    X = np.random.default_rng(0).standard_normal((4, n_in))
-    print("wrote " + draw_graph(model, X, args.out, collapse=args.collapse))
+    check_ranges(args)
+    saved = os.path.isfile(args.model) or args.model.endswith((".safetensors", ".npz"))
+    if not saved and args.model not in DEFAULTS:
+        raise ValueError(f"unknown model {args.model!r}: use resnet, mlp or a saved "
+                         ".safetensors file")
+    model = nn.load(args.model) if saved else None
+    kind = ("resnet" if isinstance(model, nn.ResNet) else "mlp") if saved else args.model
+    ns = argparse.Namespace(**DEFAULTS[kind], seed=0)
+    if saved:  # the data it was trained on
+        settings = _saved_settings(args.model)
+        ns.data = settings.get("data", ns.data)
+        ns.samples, ns.seed = _setting(settings, "samples", 0), _setting(settings, "seed", 0)
+    ns.depth = args.depth or ns.depth
+    dim = (model.dim if saved else ns.width) if kind == "resnet" else None
+    train, _ = load_data(ns.data, ns.samples, ns.seed, dim)
+    built, loss, _ = build_model(kind, ns, train[0].shape[1], int(train[1].max()) + 1)
+    dot = plots.graph_of_loss(model or built, loss, *train,
+                              collapse=True if args.collapse else None)
+    print("wrote " + ", ".join(plots.draw_graph(dot, args.out)))
     return 0
 
 
-def draw_graph(model, X, path, collapse=False):
-    """The graph of the model's summed output on X, with gradients, rendered by Graphviz."""
-    out = model(ag.Tensor(X)).sum()
-    return ag.draw(out, path, grads=True, collapse=collapse or None)
+def _default(key):
+    values = {kind: d[key] for kind, d in DEFAULTS.items()}
+    shown = {k: ("the whole set" if v == 0 and key in ("samples", "batch_size") else v)
+             for k, v in values.items()}
+    if len(set(map(str, shown.values()))) == 1:
+        return f"default: {shown['resnet']}"
+    return "default: " + ", ".join(f"{v} for {k}" for k, v in shown.items())
 
 
-def plot_history(history, path, loss_title="loss"):
-    """Loss and accuracy per epoch, training and validation, as a PNG."""
-    import matplotlib
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    fig, (ax_loss, ax_acc) = plt.subplots(1, 2, figsize=(9, 3.5))
-    for key, ax in (("loss", ax_loss), ("accuracy", ax_acc)):
-        for prefix, label in (("", "training"), ("val_", "test")):
-            if history.get(prefix + key):
-                ax.plot(history[prefix + key], label=label)
-        ax.set_xlabel("epoch")
-        ax.set_title(loss_title if key == "loss" else key)
-        ax.legend()
-    ax_loss.set_yscale("log")
-    fig.tight_layout()
-    fig.savefig(path, dpi=100)
-    plt.close(fig)
-    return path
-
-
-def plot_boundary(model, X, y, path):
-    """The model's decision regions in the plane of the first two features, with the points."""
-    import matplotlib
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    lo, hi = X[:, :2].min(axis=0) - 0.2, X[:, :2].max(axis=0) + 0.2
-    gx, gy = np.meshgrid(np.linspace(lo[0], hi[0], 200), np.linspace(lo[1], hi[1], 200))
-    grid = np.zeros((gx.size, X.shape[1]))
-    grid[:, 0], grid[:, 1] = gx.ravel(), gy.ravel()
-    z = predict(model, grid).reshape(gx.shape)
-    fig, ax = plt.subplots(figsize=(5, 5))
-    ax.contourf(gx, gy, z, levels=np.linspace(0, 1, 11), cmap="RdBu_r", alpha=0.6)
-    ax.contour(gx, gy, z, levels=[0.5], colors="k", linewidths=1)
-    ax.scatter(X[:, 0], X[:, 1], c=y, cmap="RdBu_r", edgecolors="k", s=14)
-    ax.set_title("decision boundary (model output 0.5)")
-    ax.set_aspect("equal")
-    fig.tight_layout()
-    fig.savefig(path, dpi=100)
-    plt.close(fig)
-    return path
+def _add_train(sub):
+    t = sub.add_parser("train", help="train a model and write it, its plots and its graph")
+    t.add_argument("model", choices=sorted(DEFAULTS),
+                   help="resnet: seed 000's residual network; mlp: the MLP of seeds 001-004 "
+                   "(ReLU layers, softmax cross-entropy)")
+    t.add_argument("--data", help="spirals, circles, digits or mnist:FOLDER (" + _default("data") + ")")
+    t.add_argument("--samples", type=int, help="points to generate (spirals, circles) or training "
+                   f"points to use, 0 for all ({_default('samples')})")
+    t.add_argument("--depth", type=int, help=f"residual blocks or hidden layers ({_default('depth')})")
+    t.add_argument("--width", type=int, help="features per layer (resnet) or hidden units (mlp) "
+                   f"({_default('width')})")
+    t.add_argument("--step", type=float, help=f"step length h of each residual block "
+                   f"(default: {DEFAULTS['resnet']['step']})")
+    t.add_argument("--optimizer", choices=["adam", "sgd"],
+                   help=f"adam or plain gradient descent ({_default('optimizer')})")
+    t.add_argument("--lr", type=float, help=f"learning rate ({_default('lr')})")
+    t.add_argument("--epochs", type=int, help=f"passes over the training data ({_default('epochs')})")
+    t.add_argument("--batch-size", type=int, help="samples per step, 0 for the whole set "
+                   f"({_default('batch_size')})")
+    t.add_argument("--seed", type=int, default=0,
+                   help="random seed of the data, initial weights and shuffling (default: 0)")
+    t.add_argument("--out", help="output folder (default: runs/MODEL)")
+    t.add_argument("--no-progress", dest="progress", action="store_false", default=None,
+                   help="no progress bar or progress lines (default: a bar on a terminal, "
+                   "a line every tenth of the run otherwise)")
+    t.set_defaults(func=cmd_train)
 
 
 def parser() -> argparse.ArgumentParser:
-    p = _Parser(prog="python -m nn", description="Train, evaluate and draw the seeds' models.")
+    p = _Parser(prog="python -m nn", description="Train, evaluate and draw the seeds' models (a "
+                "seed is one of the five from-scratch tutorials the project rebuilds).")
     sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser)
-
-    t = sub.add_parser("train", help="train a model and write it, its plots and its graph")
-    t.add_argument("model", choices=sorted(DEFAULTS), help="resnet (seed 000) or mlp (seeds 001-004)")
-    t.add_argument("--data", help="spirals, circles, digits or mnist:FOLDER "
-                   "(default: spirals for resnet, digits for mlp)")
-    t.add_argument("--samples", type=int, help="points to generate (spirals, circles) or to use")
-    t.add_argument("--depth", type=int, help="residual blocks (resnet) or hidden layers (mlp)")
-    t.add_argument("--width", type=int, help="features per layer (resnet) or hidden units (mlp)")
-    t.add_argument("--step", type=float, help="step length h of each residual block")
-    t.add_argument("--optimizer", choices=["adam", "sgd"], help="adam or plain gradient descent")
-    t.add_argument("--lr", type=float, help="learning rate")
-    t.add_argument("--epochs", type=int, help="passes over the training data")
-    t.add_argument("--batch-size", type=int, help="samples per step (0: the whole set)")
-    t.add_argument("--seed", type=int, default=0, help="seeds data, initial weights and shuffling")
-    t.add_argument("--out", help="output folder (default: runs/MODEL)")
-    t.add_argument("--no-progress", dest="progress", action="store_false", default=None,
-                   help="no progress bar")
-    t.set_defaults(func=cmd_train)
-
+    _add_train(sub)
     e = sub.add_parser("evaluate", help="reload a saved model and report its accuracy")
-    e.add_argument("model", help="a model.npz written by train")
+    e.add_argument("model", help="a model.safetensors (or .npz) written by train")
     e.add_argument("--data", help="data to evaluate on (default: what it was trained on)")
     e.add_argument("--seed", type=int, help="seed of generated data (default: the training seed)")
     e.set_defaults(func=cmd_evaluate)
 
-    g = sub.add_parser("graph", help="draw a model's computation graph to a file")
-    g.add_argument("model", help="resnet, mlp or a saved model.npz")
-    g.add_argument("--out", default="graph.svg", help="file to write (.svg, .png or .pdf)")
-    g.add_argument("--depth", type=int, help="blocks or hidden layers of a new model")
-    g.add_argument("--collapse", action="store_true", help="draw each module as one box")
+    g = sub.add_parser("graph", help="draw the graph of a model's training loss to a file")
+    g.add_argument("model", help="resnet, mlp or a saved model.safetensors")
+    g.add_argument("--out", default="graph.svg", help="file to write: .svg (with a .png beside "
+                   "it), .png or .pdf (default: graph.svg)")
+    g.add_argument("--depth", type=int, help="blocks or hidden layers of a new model "
+                   f"({_default('depth')})")
+    g.add_argument("--collapse", action="store_true", help="draw each layer as one box (default: "
+                   f"only past {plots.GRAPH_BOX_PAST} layers)")
     g.set_defaults(func=cmd_graph)
     return p
 
@@ -238,6 +344,18 @@ def main(argv=None) -> int:
     if getattr(args, "out", None) is None and args.command == "train":
         args.out = os.path.join("runs", args.model)
     try:
-        return args.func(args)
-    except (ValueError, FileNotFoundError, ImportError, FloatingPointError, RuntimeError) as e:
-        return _fail(str(e))
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)  # NaN/overflow: fit says it in words
+            return args.func(args)
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    except (ValueError, OSError, ImportError, FloatingPointError, RuntimeError,
+            MemoryError) as e:
+        return _fail(str(e) or type(e).__name__)
+    except Exception as e:  # a bug: still one line, and NN_TRACEBACK=1 shows where
+        if os.environ.get("NN_TRACEBACK"):
+            raise
+        print(f"error: unexpected {type(e).__name__}: {e} (a bug in nn: please report it with "
+              "the command; NN_TRACEBACK=1 shows the traceback)", file=sys.stderr)
+        return 1

@@ -7,6 +7,7 @@ labels y of shape (N,).
 
 import gzip
 import os
+import zlib
 
 import numpy as np
 
@@ -94,8 +95,12 @@ MNIST_FILES = {
 def read_idx(path):
     """The array stored in an IDX file (gzipped when the name ends in .gz)."""
     opener = gzip.open if str(path).endswith(".gz") else open
-    with opener(path, "rb") as f:
-        raw = f.read()
+    try:
+        with opener(path, "rb") as f:
+            raw = f.read()
+    except (gzip.BadGzipFile, EOFError, zlib.error) as e:
+        raise ValueError(f"{path} is not a readable gzip file (truncated or corrupted?): "
+                         f"{e or type(e).__name__}") from None
     if len(raw) < 4 or raw[0] != 0 or raw[1] != 0 or raw[2] not in _IDX_TYPES:
         raise ValueError(f"{path} is not an IDX file (bad magic number {raw[:4].hex() or 'none'})")
     ndim = raw[3]
@@ -128,6 +133,8 @@ def load_mnist(folder, split="train", flatten=True):
     """
     if split not in MNIST_FILES:
         raise ValueError(f"split must be one of {sorted(MNIST_FILES)}, got {split!r}")
+    if not os.path.isdir(folder):
+        raise FileNotFoundError(f"the MNIST folder {os.path.abspath(folder)!r} does not exist")
     stems = MNIST_FILES[split]
     paths = [_find(folder, stem) for stem in stems]
     if None in paths:

@@ -83,17 +83,21 @@ def evaluate(model, loss_fn, data, batch_size=1024, metrics=None) -> dict:
 
 
 def fit(model, loss_fn, optimizer, train_data, val_data=None, epochs=10, batch_size=32, seed=0,
-        shuffle=True, progress=None, metrics=None, on_epoch_end=None) -> History:
+        shuffle=True, progress=None, metrics=None, on_epoch_end=None, should_stop=None) -> History:
     """Train `model` by mini-batch steps of `optimizer` on `loss_fn(model(X_batch), y_batch)`.
 
     Args:
         train_data, val_data: (X, y) pairs of arrays, or nn.data.DataLoader objects.
         seed: seeds the shuffling of the training batches (a new order each epoch).
-        progress: show a tqdm bar over the epochs; None shows it only when stderr is a terminal.
+        progress: True shows a tqdm bar over the epochs, "lines" prints a summary line to stderr
+            every tenth of the run, False shows nothing; None shows the bar only when stderr is a
+            terminal.
         metrics: {name: fn(outputs, labels) -> float}; None gives {"accuracy": accuracy} when
             the labels are classes (integers, or floats that are all 0 or 1), else {}.
         on_epoch_end: called as on_epoch_end(epoch, history) after each epoch (epoch from 0);
             returning True stops training.
+        should_stop: called with no arguments after each step; returning True ends the epoch
+            there (its history entries cover the steps taken) and training with it.
     Returns a History. If a loss is NaN or infinite, raises FloatingPointError naming the epoch
     and step, before that step changes the parameters; the exception's `history` attribute
     holds the epochs completed so far.
@@ -105,62 +109,127 @@ def fit(model, loss_fn, optimizer, train_data, val_data=None, epochs=10, batch_s
     history = History(loss=[], **{name: [] for name in metrics})
     if val_data is not None:
         history.update({"val_loss": [], **{f"val_{name}": [] for name in metrics}})
-    bar = _progress_bar(epochs, progress)
+    report = _Progress(epochs, progress)
     try:
         for epoch in range(epochs):
-            model.train()
-            sums, count = dict.fromkeys(["loss", *metrics], 0.0), 0
-            for step, (X, y) in enumerate(loader):
-                optimizer.zero_grad()
-                out = model(_as_input(X, model))
-                loss = loss_fn(out, y)
-                value = float(loss.item())
-                if not np.isfinite(value):
-                    err = FloatingPointError(
-                        f"fit: the loss is {value} at epoch {epoch + 1}/{epochs}, step "
-                        f"{step + 1}/{len(loader)}; training stopped before this step changed the "
-                        "parameters. Try a smaller learning rate, or check the inputs for NaN/Inf."
-                    )
-                    err.history = history
-                    raise err
-                loss.backward()
-                optimizer.step()
-                sums["loss"] += value * len(y)
-                for name, fn in metrics.items():
-                    sums[name] += float(fn(out.data, y)) * len(y)
-                count += len(y)
-            for name, total in sums.items():
-                history[name].append(total / count)
+            stopped = _epoch(model, loss_fn, optimizer, loader, metrics, history, epoch, epochs,
+                             should_stop)
             if val_data is not None:
                 for name, value in evaluate(model, loss_fn, val_data, metrics=metrics).items():
                     history[f"val_{name}"].append(value)
-            if bar is not None:
-                bar.update(1)
-                bar.set_postfix({k: f"{v[-1]:.4g}" for k, v in history.items()})
-            if on_epoch_end is not None and on_epoch_end(epoch, history):
+            report.epoch_done(epoch, history)
+            if stopped or (on_epoch_end is not None and on_epoch_end(epoch, history)):
                 break
     finally:
-        if bar is not None:
-            bar.close()
+        report.close()
     return history
 
 
-def _progress_bar(epochs, progress):
+def _epoch(model, loss_fn, optimizer, loader, metrics, history, epoch, epochs, should_stop):
+    """One pass over `loader`, its means appended to `history`; True if should_stop() said so."""
+    model.train()
+    sums, count = dict.fromkeys(["loss", *metrics], 0.0), 0
+    stopped = False
+    for step, (X, y) in enumerate(loader):
+        optimizer.zero_grad()
+        out = model(_as_input(X, model))
+        loss = loss_fn(out, y)
+        value = float(loss.item())
+        if not np.isfinite(value):
+            err = FloatingPointError(
+                f"fit: the loss is {value} at epoch {epoch + 1}/{epochs}, step "
+                f"{step + 1}/{len(loader)}; training stopped before this step changed the "
+                "parameters. Try a smaller learning rate, or check the inputs for NaN/Inf."
+            )
+            err.history = history
+            raise err
+        loss.backward()
+        optimizer.step()
+        sums["loss"] += value * len(y)
+        for name, fn in metrics.items():
+            sums[name] += float(fn(out.data, y)) * len(y)
+        count += len(y)
+        if should_stop is not None and should_stop():
+            stopped = True
+            break
+    for name, total in sums.items():
+        history[name].append(total / count)
+    return stopped
+
+
+# Progress fields in the order they are worth the room, with short names: "avg_acc" is the
+# accuracy averaged over the epoch's batches while the weights changed, "val_acc" the accuracy
+# on the validation data after the epoch.
+_FIELDS = (("loss", "loss"), ("val_accuracy", "val_acc"), ("accuracy", "avg_acc"),
+           ("val_loss", "val_loss"))
+
+
+_SHORT = dict(_FIELDS)
+
+
+def _field(key, value):
+    return f"{value:.1%}" if key.endswith("accuracy") else f"{value:.3g}"
+
+
+class _Progress:
+    """What fit shows as it goes: a tqdm bar, summary lines on stderr, or nothing."""
+
+    def __init__(self, epochs, progress):
+        self.epochs, self.mode = epochs, _progress_mode(progress)
+        self.every = max(1, epochs // 10)
+        self.bar = None
+        if self.mode == "bar":
+            from tqdm.auto import tqdm
+            self.bar = tqdm(total=epochs, desc="epoch", unit="ep", file=sys.stderr,
+                            dynamic_ncols=True, bar_format="{desc} {n_fmt}/{total_fmt} "
+                            "{percentage:3.0f}%|{bar}| {remaining} left{postfix}")
+
+    def epoch_done(self, epoch, history):
+        if self.bar is not None:
+            self.bar.update(1)
+            self.bar.set_postfix_str(self._fitting_fields(history), refresh=False)
+        elif self.mode == "lines" and ((epoch + 1) % self.every == 0 or epoch + 1 == self.epochs):
+            fields = "  ".join(f"{_SHORT.get(key, key)} {_field(key, values[-1])}"
+                               for key, values in history.items() if values)
+            print(f"epoch {epoch + 1}/{self.epochs}  {fields}", file=sys.stderr, flush=True)
+
+    def _fitting_fields(self, history):
+        """The fields that fit in the terminal's width beside a bar of 10 characters or more."""
+        import shutil
+        room = shutil.get_terminal_size((80, 24)).columns - 32 - 2 * len(str(self.epochs))
+        text = ""
+        for key, short in _FIELDS:
+            if history.get(key):
+                more = f"{' ' if text else ''}{short} {_field(key, history[key][-1])}"
+                if len(text) + len(more) > room:
+                    break
+                text += more
+        return text
+
+    def close(self):
+        if self.bar is not None:
+            self.bar.close()
+
+
+def _progress_mode(progress):
+    if progress == "lines":
+        return "lines"
     if progress is None:
-        progress = sys.stderr.isatty()
-        if progress:
-            try:
-                import tqdm
-            except ImportError:
-                progress = False
+        if not sys.stderr.isatty():
+            return None
+        try:
+            import tqdm  # noqa: F401
+        except ImportError:
+            return None
+        return "bar"
     if not progress:
         return None
     try:
-        from tqdm.auto import tqdm
+        import tqdm  # noqa: F401
     except ImportError:
         raise ImportError('the progress bar needs tqdm: pip install "autograd-core[train]" '
                           "(or pass progress=False)") from None
-    return tqdm(total=epochs, desc="epochs", unit="epoch", file=sys.stderr)
+    return "bar"
 
 
 __all__ = ["History", "fit", "evaluate", "predict", "accuracy"]

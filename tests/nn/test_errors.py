@@ -57,14 +57,14 @@ def test_bad_input_is_named(make, error, words):
 def test_truncated_file_is_named(saved, tmp_path):
     bad = tmp_path / "cut.npz"
     bad.write_bytes(saved.read_bytes()[:200])
-    with pytest.raises(ValueError, match=r"cut.npz is not a readable saved model \(truncated"):
+    with pytest.raises(ValueError, match=r"cut.npz is not a (readable )?saved model.*truncated"):
         nn.load(bad)
 
 
 def test_file_with_object_arrays_is_refused_without_running_code(tmp_path):
     bad = tmp_path / "objects.npz"
     np.savez(bad, weights=np.array([print], dtype=object))
-    with pytest.raises(ValueError, match=r"objects.npz.*Object arrays cannot be loaded"):
+    with pytest.raises(ValueError, match=r"objects.npz.*dtype object.*nothing is unpickled"):
         nn.load(bad)
 
 

@@ -1,6 +1,10 @@
 """save / load: round trips, no pickle, and clear errors for damaged files."""
 
+import io
 import json
+import os
+import stat
+import tracemalloc
 import zipfile
 
 import numpy as np
@@ -79,7 +83,7 @@ def test_load_never_unpickles(tmp_path):
     path = tmp_path / "m.npz"
     nn.save(nn.MLP([3, 2], rng=0), path)
     rewrite(path, **{"layers.0.bias": np.array([print, 1], dtype=object)})
-    with pytest.raises(ValueError, match="allow_pickle"):
+    with pytest.raises(ValueError, match="dtype object.*nothing is unpickled"):
         nn.load(path)
 
 
@@ -129,7 +133,7 @@ def test_load_rejects_an_npz_not_saved_by_nn(tmp_path):
     with pytest.raises(ValueError, match="no architecture description"):
         nn.load(path)
     path.write_text("not a zip")
-    with pytest.raises(ValueError, match="not a readable saved model"):
+    with pytest.raises(ValueError, match="not a saved model: neither a safetensors file nor"):
         nn.load(path)
 
 
@@ -174,3 +178,215 @@ def test_save_leaves_no_temporary_file_behind(tmp_path):
     nn.save(nn.Linear(2, 1, rng=0), tmp_path / "m.npz")
     assert [p.name for p in tmp_path.iterdir()] == ["m.npz"]
     assert zipfile.is_zipfile(tmp_path / "m.npz")
+
+
+# --- safetensors --------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("make", MODELS.values(), ids=MODELS.keys())
+def test_safetensors_round_trip_gives_the_same_model(tmp_path, make, rng):
+    model = make()
+    nn.save(model, tmp_path / "m.safetensors")
+    loaded = nn.load(tmp_path / "m.safetensors")
+    x = rng.standard_normal((4, 3)).astype(model.parameters()[0].dtype)
+    np.testing.assert_array_equal(loaded(x).data, model(x).data)
+
+
+def test_safetensors_file_holds_the_state_dict_and_the_architecture(tmp_path):
+    from safetensors.numpy import load_file
+    from safetensors import safe_open
+    model = nn.MLP([3, 5, 2], rng=0)
+    nn.save(model, tmp_path / "m.safetensors", metadata={"epochs": 5})
+    tensors = load_file(tmp_path / "m.safetensors")
+    assert sorted(tensors) == sorted(model.state_dict())
+    with safe_open(tmp_path / "m.safetensors", framework="numpy") as f:
+        architecture = json.loads(f.metadata()["architecture"])
+    assert architecture["class"] == "MLP" and architecture["metadata"] == {"epochs": 5}
+
+
+def test_pytorch_loads_the_safetensors_file_without_conversion(tmp_path, rng):
+    if os.environ.get("CI") != "true":
+        pytest.importorskip("torch", reason="the PyTorch check needs torch (installed in CI)")
+    import torch
+    from safetensors.torch import load_file
+    ours = nn.Sequential(nn.Linear(3, 5, rng=0), nn.ReLU(), nn.Linear(5, 2, rng=1))
+    nn.save(ours, tmp_path / "m.safetensors")
+    theirs = torch.nn.Sequential(torch.nn.Linear(3, 5), torch.nn.ReLU(), torch.nn.Linear(5, 2))
+    theirs.double().load_state_dict(load_file(tmp_path / "m.safetensors"), strict=True)
+    x = rng.standard_normal((4, 3))
+    np.testing.assert_allclose(theirs(torch.from_numpy(x)).detach().numpy(), ours(x).data,
+                               rtol=1e-12, atol=1e-12)
+
+
+def test_save_refuses_a_name_without_a_known_suffix(tmp_path):
+    with pytest.raises(ValueError, match=r"m\.bin.*should end in \.safetensors"):
+        nn.save(nn.Linear(2, 1, rng=0), tmp_path / "m.bin")
+
+
+# --- permissions --------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("name", ["m.safetensors", "m.npz"])
+def test_saved_file_follows_the_umask(tmp_path, name):
+    old = os.umask(0o022)
+    try:
+        nn.save(nn.Linear(2, 1, rng=0), tmp_path / name)
+    finally:
+        os.umask(old)
+    assert stat.S_IMODE(os.stat(tmp_path / name).st_mode) == 0o644
+
+
+def test_saving_over_a_file_keeps_it_readable_by_others(tmp_path):
+    path = tmp_path / "m.safetensors"
+    path.write_bytes(b"old")
+    path.chmod(0o644)
+    old = os.umask(0o022)
+    try:
+        nn.save(nn.Linear(2, 1, rng=0), path)
+    finally:
+        os.umask(old)
+    assert stat.S_IMODE(os.stat(path).st_mode) == 0o644
+
+
+# --- hostile files: each raises ValueError, allocates nothing it claims -------------------------
+
+def write_npz(path, architecture, arrays=None):
+    """An .npz holding `architecture` (JSON-encoded unless a str) and float arrays."""
+    text = architecture if isinstance(architecture, str) else json.dumps(architecture)
+    np.savez(path, __architecture__=np.array(text), **(arrays or {}))
+
+
+def saved_description(tmp_path):
+    path = tmp_path / "good.npz"
+    nn.save(nn.MLP([3, 4, 2], rng=0), path)
+    with np.load(path, allow_pickle=False) as f:
+        arrays = {k: f[k] for k in f.files if k != "__architecture__"}
+    return description(path), arrays
+
+
+def changed(d, **changes):
+    d = json.loads(json.dumps(d))
+    for key, value in changes.items():
+        if value is None:
+            d.pop(key)
+        else:
+            d[key] = value
+    return d
+
+
+HOSTILE = {
+    "no_class": (lambda d: changed(d, **{"class": None}), r"unknown model class None"),
+    "no_config": (lambda d: changed(d, config=None), r"needs a \"class\" name and a \"config\""),
+    "config_a_list": (lambda d: changed(d, config=[1, 2]), r"\"config\" object"),
+    "entry_a_number": (lambda d: changed(d, parameters={**d["parameters"], "layers.0.bias": 5}),
+                       r"'layers.0.bias' needs a \"shape\" list"),
+    "shape_a_number": (lambda d: changed(d, parameters={
+        **d["parameters"], "layers.0.bias": {"shape": 4, "dtype": "float64"}}),
+        r"'layers.0.bias' needs a \"shape\" list"),
+    "parameters_a_list": (lambda d: changed(d, parameters=[1]), r"\"parameters\" must be an object"),
+    "dtype_object": (lambda d: changed(d, parameters={
+        **d["parameters"], "layers.0.bias": {"shape": [4], "dtype": "object"}}), r"dtype 'object'"),
+    "sizes_floats": (lambda d: changed(d, config={**d["config"], "sizes": [3, 1e7, 1e7, 2]}),
+                     r"'sizes' must be a positive integer, got 10000000.0"),
+    "sizes_huge": (lambda d: changed(d, config={**d["config"], "sizes": [3, 10**7, 10**7, 2]}),
+                   r"do not fit the architecture MLP.*layers.2.weight"),
+    "sizes_a_string": (lambda d: changed(d, config={**d["config"], "sizes": "3,4"}),
+                       r"list of at least two sizes"),
+    "metadata_a_string": (lambda d: changed(d, metadata="x"), r"\"metadata\" must be an object"),
+    "not_a_dict": (lambda d: [d], r"not a model saved by nn.save"),
+}
+
+
+@pytest.mark.parametrize("edit, words", HOSTILE.values(), ids=HOSTILE.keys())
+def test_a_hostile_description_is_a_value_error_and_allocates_nothing(tmp_path, edit, words):
+    d, arrays = saved_description(tmp_path)
+    write_npz(tmp_path / "bad.npz", edit(d), arrays)
+    tracemalloc.start()
+    try:
+        with pytest.raises(ValueError, match=words):
+            nn.load(tmp_path / "bad.npz")
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 10_000_000
+
+
+def test_deeply_nested_json_is_a_value_error(tmp_path):
+    write_npz(tmp_path / "deep.npz", '{"format": ' + "[" * 100_000 + "]" * 100_000 + "}")
+    with pytest.raises(ValueError, match="not valid JSON|nested more than"):
+        nn.load(tmp_path / "deep.npz")
+
+
+def test_nested_sequentials_past_the_limit_are_a_value_error(tmp_path):
+    layer = {"class": "ReLU", "config": {}}
+    for _ in range(200):
+        layer = {"class": "Sequential", "config": {"layers": [layer]}}
+    d = {"format": "autograd-core-nn", "version": 1, **layer, "parameters": {}, "metadata": {}}
+    write_npz(tmp_path / "deep.npz", d)
+    with pytest.raises(ValueError, match="nested more than 64 levels"):
+        nn.load(tmp_path / "deep.npz")
+
+
+def test_raw_bytes_for_the_architecture_are_a_value_error(tmp_path):
+    d, arrays = saved_description(tmp_path)
+    np.savez(tmp_path / "bytes.npz", __architecture__=np.array(json.dumps(d).encode()), **arrays)
+    with pytest.raises(ValueError, match="holds no architecture description"):
+        nn.load(tmp_path / "bytes.npz")
+
+
+def test_a_zip_member_that_is_not_npy_is_a_value_error(tmp_path):
+    path = tmp_path / "m.npz"
+    nn.save(nn.MLP([3, 2], rng=0), path)
+    with zipfile.ZipFile(path, "a") as z:
+        z.writestr("script.py", "print('hello')")
+    with pytest.raises(ValueError, match=r"'script.py' is not a \.npy array"):
+        nn.load(path)
+
+
+def test_an_npy_header_declaring_1e15_floats_is_refused_before_allocating(tmp_path):
+    d, arrays = saved_description(tmp_path)
+    path = tmp_path / "huge.npz"
+    write_npz(path, d, arrays)
+    header = io.BytesIO()
+    np.lib.format.write_array_header_1_0(
+        header, {"descr": "<f8", "fortran_order": False, "shape": (10**15,)})
+    with zipfile.ZipFile(path, "a") as z:
+        z.writestr("extra.npy", header.getvalue() + b"\0" * 64)
+    tracemalloc.start()
+    try:
+        with pytest.raises(ValueError, match=r"declares 8000000000000000 bytes"):
+            nn.load(path)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 10_000_000
+
+
+def test_a_text_file_is_named_without_mentioning_pickle(tmp_path):
+    path = tmp_path / "notes.safetensors"
+    path.write_text("these are my notes, not a model\n")
+    with pytest.raises(ValueError, match="neither a safetensors file nor") as caught:
+        nn.load(path)
+    assert "pickle" not in str(caught.value)
+
+
+def test_a_truncated_safetensors_file_is_a_value_error(tmp_path):
+    path = tmp_path / "m.safetensors"
+    nn.save(nn.MLP([3, 4, 2], rng=0), path)
+    path.write_bytes(path.read_bytes()[:-10])
+    with pytest.raises(ValueError, match="truncated or corrupted"):
+        nn.load(path)
+
+
+def test_safetensors_without_the_architecture_is_a_value_error(tmp_path):
+    from safetensors.numpy import save_file
+    save_file({"weight": np.zeros((2, 2))}, tmp_path / "plain.safetensors")
+    with pytest.raises(ValueError, match="holds no architecture description"):
+        nn.load(tmp_path / "plain.safetensors")
+
+
+def test_safetensors_of_integer_tensors_is_a_value_error(tmp_path):
+    from safetensors.numpy import save_file
+    d, _ = saved_description(tmp_path)
+    save_file({"layers.0.weight": np.zeros((4, 3), dtype=np.int64)}, tmp_path / "int.safetensors",
+              metadata={"architecture": json.dumps(d)})
+    with pytest.raises(ValueError, match="dtype I64"):
+        nn.load(tmp_path / "int.safetensors")

@@ -97,3 +97,38 @@ def test_fit_rejects_training_data_that_is_not_a_pair():
     model = nn.Linear(2, 1, rng=0)
     with pytest.raises(TypeError, match=r"\(X, y\) pair"):
         nn.train.fit(model, nn.mse_loss, nn.optim.SGD(model.parameters(), 0.1), np.zeros((3, 2)))
+
+
+@pytest.mark.parametrize("columns", [80, 100])
+def test_the_progress_bar_fits_the_terminal_and_shows_the_validation_accuracy(
+        columns, capsys, monkeypatch):
+    monkeypatch.setenv("COLUMNS", str(columns))
+    X = np.random.default_rng(0).standard_normal((64, 2))
+    y = (X[:, 0] > 0).astype(np.int64)
+    model = nn.MLP([2, 4, 2], rng=0)
+    nn.train.fit(model, nn.cross_entropy, nn.optim.Adam(model.parameters(), 0.01), (X, y),
+                 val_data=(X, y), epochs=3, progress=True)
+    shown = capsys.readouterr().err.replace("\n", "\r").split("\r")
+    assert max(len(s) for s in shown) <= columns and "val_acc" in shown[-2]
+
+
+def test_progress_lines_name_the_running_accuracy_apart_from_the_validation_one(capsys):
+    X = np.random.default_rng(0).standard_normal((64, 2))
+    y = (X[:, 0] > 0).astype(np.int64)
+    model = nn.MLP([2, 4, 2], rng=0)
+    nn.train.fit(model, nn.cross_entropy, nn.optim.Adam(model.parameters(), 0.01), (X, y),
+                 val_data=(X, y), epochs=20, progress="lines")
+    lines = capsys.readouterr().err.splitlines()
+    assert len(lines) == 10 and lines[-1].startswith("epoch 20/20")
+    assert "avg_acc" in lines[-1] and "val_acc" in lines[-1]
+
+
+def test_should_stop_ends_training_after_the_step_it_answers(capsys):
+    X = np.random.default_rng(0).standard_normal((64, 2))
+    y = (X[:, 0] > 0).astype(np.int64)
+    model = nn.MLP([2, 4, 2], rng=0)
+    steps = []
+    history = nn.train.fit(model, nn.cross_entropy, nn.optim.SGD(model.parameters(), 0.1),
+                           (X, y), epochs=5, batch_size=16, progress=False,
+                           should_stop=lambda: steps.append(1) or len(steps) == 6)
+    assert len(steps) == 6 and len(history["loss"]) == 2
