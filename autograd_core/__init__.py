@@ -18,7 +18,7 @@ from autograd_core.checks import (
     assert_grads_close, check_graph, compare_grads, gradcheck, gradgradcheck,
 )
 from autograd_core.grad_mode import (
-    current_scope, name_scope, pop_scope, push_scope, detect_anomaly, enable_grad, is_anomaly_enabled, is_grad_enabled, no_grad, record_sites,
+    current_scope, name_scope, detect_anomaly, enable_grad, is_anomaly_enabled, is_grad_enabled, no_grad, record_sites,
     set_grad_enabled,
 )
 from autograd_core.ops import (
@@ -33,7 +33,7 @@ __version__ = "0.1.0"
 
 __all__ = [
     "Tensor", "Function", "grad", "func", "no_grad", "enable_grad", "set_grad_enabled",
-    "is_grad_enabled", "name_scope", "push_scope", "pop_scope", "current_scope", "detect_anomaly", "is_anomaly_enabled",
+    "is_grad_enabled", "name_scope", "current_scope", "detect_anomaly", "is_anomaly_enabled",
     "record_sites", "gradcheck", "gradgradcheck", "check_graph", "compare_grads", "assert_grads_close",
     "tensor", "zeros", "ones", "full", "zeros_like", "ones_like", "arange", "randn", "rand",
     "abs", "add", "astype", "broadcast_to", "clip", "concatenate", "divide", "einsum", "exp",

@@ -110,11 +110,11 @@ class name_scope(contextlib.ContextDecorator):
         return False
 
 
-def push_scope(name: str) -> tuple:
-    """Open a name scope without a `with` block; returns the token that `pop_scope` takes.
+def _push_scope(name: str) -> tuple:
+    """Open a name scope without a `with` block; returns the token that `_pop_scope` takes.
 
     The same as entering `name_scope(name)`, for hot paths (nn.Module.__call__ runs it on every
-    call); an empty name opens no scope. Always pair it with `pop_scope` in a `finally`.
+    call); an empty name opens no scope. Always pair it with `_pop_scope` in a `finally`.
     """
     global _scope
     prev = _scope
@@ -123,8 +123,8 @@ def push_scope(name: str) -> tuple:
     return prev
 
 
-def pop_scope(token: tuple) -> None:
-    """Close the scopes opened since `push_scope` returned `token`."""
+def _pop_scope(token: tuple) -> None:
+    """Close the scopes opened since `_push_scope` returned `token`."""
     global _scope
     _scope = token
 
@@ -134,6 +134,6 @@ def current_scope() -> str:
     return ".".join(_scope)
 
 
-__all__ = ["name_scope", "push_scope", "pop_scope", "current_scope", "is_grad_enabled",
+__all__ = ["name_scope", "current_scope", "is_grad_enabled",
            "set_grad_enabled", "no_grad", "enable_grad",
            "is_anomaly_enabled", "detect_anomaly", "record_sites"]
