@@ -96,6 +96,10 @@ class Sequential(Module):
     def __getitem__(self, i):
         return self.layers[i]
 
+    def __setitem__(self, i, layer):
+        self.layers[i] = layer
+        self._name_members()
+
     def __len__(self):
         return len(self.layers)
 

@@ -42,7 +42,7 @@ def test_mlp_records_one_node_per_layer_with_a_fusable_activation(recorded_ops):
     model = nn.MLP([3, 5, 4, 2], activation="tanh", rng=0)
     ops = recorded_ops(model(np.ones((6, 3))))
     assert [type(op).__name__ for op in ops] == ["Affine"] * 3
-    assert sorted(op.scope for op in ops) == [("layers.0",), ("layers.1",), ("layers.2",)]
+    assert sorted(op.scope for op in ops) == [("layers", "0"), ("layers", "1"), ("layers", "2")]
 
 
 @pytest.mark.parametrize("activation, ops", [("tanh", ["ResidualAffine"]),
