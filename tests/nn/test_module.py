@@ -147,7 +147,7 @@ def test_repr_shows_the_tree_of_modules():
     text = repr(nn.ResNet(2, 2, rng=0))
     assert text.startswith("ResNet(dim=2, depth=2, step=0.1")
     assert "(blocks.1): ResidualBlock(dim=2, step=0.1, activation='tanh'" in text
-    assert "(head): Linear(in_features=2, out_features=1, bias=True)" in text
+    assert "(head): Linear(in_features=2, out_features=1, bias=True,\n    (activation): Sigmoid()" in text
 
 
 def test_forward_must_be_defined():
