@@ -145,3 +145,26 @@ def test_every_loss_takes_input_target_and_reduction_by_keyword():
         assert loss(input=x, target=t, reduction="none").shape == (2,)
     logits = ag.Tensor(np.zeros((2, 3)))
     assert nn.cross_entropy(input=logits, target=np.array([0, 2]), reduction="none").shape == (2,)
+
+
+STRICT = dict(over="raise", invalid="raise", divide="raise")  # no overflow or NaN on the way
+
+
+def test_cross_entropy_at_logits_1000():
+    x = ag.Tensor([[1000.0, -1000.0], [1000.0, -1000.0]], requires_grad=True)
+    with np.errstate(**STRICT):
+        loss = nn.cross_entropy(x, np.array([0, 1]))
+        loss.backward()
+    assert loss.item() == 1000.0  # mean of 0 and 2000
+    np.testing.assert_array_equal(x.grad, [[0.0, 0.0], [0.5, -0.5]])
+
+
+@pytest.mark.parametrize("z, t, expected", [(1000.0, 1.0, 0.0), (1000.0, 0.0, 1000.0),
+                                            (-1000.0, 1.0, 1000.0), (-1000.0, 0.0, 0.0)])
+def test_binary_cross_entropy_with_logits_at_1000(z, t, expected):
+    x = ag.Tensor([z], requires_grad=True)
+    with np.errstate(**STRICT):
+        loss = nn.binary_cross_entropy_with_logits(x, np.array([t]))
+        loss.backward()
+    assert loss.item() == expected
+    assert x.grad.item() == (1.0 if z > 0 else 0.0) - t
