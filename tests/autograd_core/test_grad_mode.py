@@ -1,6 +1,8 @@
-"""grad_mode: name scopes opened with `name_scope` or with the private _push_scope / _pop_scope pair nn.Module uses."""
+"""grad_mode: the recording switches (no_grad, enable_grad) and name scopes, opened with
+`name_scope` or with the private _push_scope / _pop_scope pair nn.Module uses."""
 
 import autograd_core as ag
+from autograd_core import Tensor
 from autograd_core.grad_mode import _pop_scope, _push_scope
 
 
@@ -29,3 +31,28 @@ def test_push_scope_with_an_empty_name_opens_no_scope():
     token = _push_scope("")
     assert ag.current_scope() == ""
     _pop_scope(token)
+
+
+def test_no_grad_records_nothing():
+    x = Tensor([1.0, 2.0], requires_grad=True)
+    with ag.no_grad():
+        y = x * 2.0
+    assert not y.requires_grad and y.is_leaf and y.inputs == ()
+
+
+def test_no_grad_works_as_decorator_and_restores_the_mode():
+    @ag.no_grad()
+    def double(t):
+        assert not ag.is_grad_enabled()
+        return t * 2.0
+
+    x = Tensor(1.0, requires_grad=True)
+    assert not double(x).requires_grad
+    assert ag.is_grad_enabled()
+
+
+def test_enable_grad_inside_no_grad_records():
+    x = Tensor(1.0, requires_grad=True)
+    with ag.no_grad(), ag.enable_grad():
+        y = x * 2.0
+    assert y.requires_grad
