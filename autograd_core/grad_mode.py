@@ -75,7 +75,8 @@ class enable_grad(set_grad_enabled):
 
 
 class name_scope(contextlib.ContextDecorator):
-    """Tag the ops recorded inside with `name` (nested scopes join with '.').
+    """Tag the ops recorded inside with `name` (nested scopes join with '.', and a dotted name
+    opens one scope per part: name_scope("blocks.0") is name_scope("blocks") around "0").
 
     nn.Module uses it so that a graph picture can group nodes by the module that made them.
     """
@@ -99,7 +100,8 @@ def _push_scope(name: str) -> tuple:
     token that `_pop_scope` takes. An empty name opens no scope."""
     prev = state.scope
     if name:
-        state.scope = prev + (name if type(name) is str else str(name),)
+        name = name if type(name) is str else str(name)
+        state.scope = prev + (tuple(name.split(".")) if "." in name else (name,))
     return prev
 
 

@@ -227,15 +227,8 @@ def _common_prefix(a, b):
 
 
 def _module_name(scope):
-    """Dotted name of a module scope: ('blocks', '0') -> 'blocks.0'.
-
-    A scope entry that already spells its parent's dotted name ('blocks.0' inside 'blocks') is
-    taken as the whole name, so both ways of naming nested modules read the same.
-    """
-    name = ""
-    for part in scope:
-        name = part if not name or part.startswith(name + ".") else f"{name}.{part}"
-    return name
+    """Dotted name of a module scope: ('blocks', '0') -> 'blocks.0'."""
+    return ".".join(scope)
 
 
 def _boxes_asked(collapse, modules):

@@ -1,20 +1,26 @@
-"""Layers: Linear (x @ W.T + b, PyTorch's layout), Sequential, and activation modules."""
+"""Layers: Linear (act(x @ W.T + b), PyTorch's layout), Sequential, and activation modules
+(ACTIVATIONS: the one registry of them by name)."""
 
 import numpy as np
 
 import autograd_core as ag
+from autograd_core.ops.linalg import LINEAR_ACTIVATIONS
 from nn import init
 from nn.module import Module, Parameter
 
 
 class Linear(Module):
-    """y = x @ weight.T + bias, with weight of shape (out_features, in_features) as in PyTorch.
+    """y = activation(x @ weight.T + bias), weight of shape (out_features, in_features) as in PyTorch.
 
+    `activation` is an activation module or its name in ACTIVATIONS (None: none). ReLU, Sigmoid
+    and Tanh go inside the linear op itself: their derivatives are functions of their outputs,
+    so no pre-activation is kept and the layer is one node; any other runs as its own op after.
     Initialised as PyTorch does: weight and bias uniform in ±1/sqrt(in_features). Pass `rng`
     (a np.random.Generator or a seed) for reproducible weights.
     """
 
-    def __init__(self, in_features, out_features, bias=True, *, rng=None, dtype=np.float64):
+    def __init__(self, in_features, out_features, bias=True, activation=None, *, rng=None,
+                 dtype=np.float64):
         self.in_features, self.out_features = int(in_features), int(out_features)
         if self.in_features < 1 or self.out_features < 1:
             raise ValueError(f"Linear needs positive sizes, got ({in_features}, {out_features})")
@@ -26,11 +32,12 @@ class Linear(Module):
         if bias:
             self.bias = Parameter(np.empty(self.out_features, dtype=dtype))
             init.uniform_(self.bias, rng, -bound, bound)
+        self.activation = make_activation(activation) if activation is not None else None
 
-    def forward(self, x, activation=None):
-        """x @ weight.T + bias, then `activation` (an activation module) if one is given."""
+    def forward(self, x):
+        """activation(x @ weight.T + bias): x (..., in_features) -> (..., out_features)."""
         try:
-            return activated_linear(x, self.weight, self.bias, activation)
+            return activated_linear(x, self.weight, self.bias, self.activation)
         except ValueError:  # the op checks the shapes; name the layer when the input is the cause
             if np.ndim(x) < 1 or np.shape(x)[-1] != self.in_features:
                 raise ValueError(
@@ -40,32 +47,31 @@ class Linear(Module):
             raise
 
     def get_config(self):
-        return {"in_features": self.in_features, "out_features": self.out_features,
-                "bias": self.bias is not None, "dtype": self.weight.dtype.name}
+        config = {"in_features": self.in_features, "out_features": self.out_features,
+                  "bias": self.bias is not None, "dtype": self.weight.dtype.name}
+        if self.activation is not None:
+            config["activation"] = self.activation.name
+        return config
 
     def extra_repr(self):
-        return f"in_features={self.in_features}, out_features={self.out_features}, bias={self.bias is not None}"
+        return (f"in_features={self.in_features}, out_features={self.out_features}, "
+                f"bias={self.bias is not None}")
 
 
 def activated_linear(x, weight, bias, activation=None):
-    """activation(x @ weight.T + bias) for an activation module (or None).
-
-    ReLU, Sigmoid and Tanh go inside the linear op itself (`ag.linear(..., activation=...)`):
-    their derivatives are functions of their outputs, so no pre-activation array is kept and
-    the graph has one node per layer instead of two.
-    """
-    name = fused_activation(activation)
+    """activation(x @ weight.T + bias) for an activation module (or None), fused when it can be."""
+    name = fused_name(activation)
     if name is False:
         return activation(ag.linear(x, weight, bias))
     return ag.linear(x, weight, bias, activation=name)
 
 
-def fused_activation(activation):
-    """ag.linear's `activation` argument for an activation module: None for no activation (None
-    or Identity), "relu", "sigmoid" or "tanh", or False for one it cannot apply inside its op."""
+def fused_name(activation):
+    """The engine's name for `activation` inside a dense op (ag.linear's `activation=`): None
+    for no activation (None or Identity), False for one the engine cannot fuse."""
     if activation is None or type(activation) is Identity:
         return None
-    return activation.linear_activation or False
+    return activation.name if activation.name in FUSABLE else False
 
 
 class Sequential(Module):
@@ -96,6 +102,10 @@ class Sequential(Module):
     def __getitem__(self, i):
         return self.layers[i]
 
+    def __setitem__(self, i, layer):
+        self.layers[i] = layer
+        self._name_members()
+
     def __len__(self):
         return len(self.layers)
 
@@ -121,7 +131,7 @@ class _Activation(Module):
     """An elementwise function as a module (keeps the shape, has no parameters)."""
 
     function = None
-    linear_activation = None  # the name under which ag.linear applies it inside its op, if it can
+    name = ""  # its key in ACTIVATIONS (and, for those in FUSABLE, the engine's)
 
     def forward(self, x):
         return type(self).function(x)
@@ -132,24 +142,22 @@ class _Activation(Module):
 
 class ReLU(_Activation):
     """max(x, 0)"""
-    function = ag.relu
-    linear_activation = "relu"
+    function, name = ag.relu, "relu"
 
 
 class Sigmoid(_Activation):
     """1 / (1 + exp(-x)), computed without overflow."""
-    function = ag.sigmoid
-    linear_activation = "sigmoid"
+    function, name = ag.sigmoid, "sigmoid"
 
 
 class Tanh(_Activation):
     """tanh(x)"""
-    function = ag.tanh
-    linear_activation = "tanh"
+    function, name = ag.tanh, "tanh"
 
 
 class Identity(_Activation):
     """x, unchanged."""
+    name = "identity"
 
     def forward(self, x):
         return x
@@ -157,6 +165,7 @@ class Identity(_Activation):
 
 class LeakyReLU(_Activation):
     """x for x > 0, negative_slope * x otherwise."""
+    name = "leaky_relu"
 
     def __init__(self, negative_slope=0.01):
         self.negative_slope = float(negative_slope)
@@ -171,14 +180,18 @@ class LeakyReLU(_Activation):
         return f"negative_slope={self.negative_slope}"
 
 
-ACTIVATIONS = {"relu": ReLU, "leaky_relu": LeakyReLU, "sigmoid": Sigmoid, "tanh": Tanh,
-               "identity": Identity}
+# The one registry of activation modules, by name; the engine's own lists those it fuses.
+ACTIVATIONS = {cls.name: cls for cls in (ReLU, LeakyReLU, Sigmoid, Tanh, Identity)}
+FUSABLE = LINEAR_ACTIVATIONS
 
 
-def activation(name, negative_slope=0.01):
-    """The activation module called `name` (one of ACTIVATIONS; None gives Identity)."""
-    if name is None:
+def make_activation(activation, negative_slope=0.01):
+    """An activation module: `activation` itself if it is one, else the one named so in
+    ACTIVATIONS (None gives Identity)."""
+    if isinstance(activation, Module):
+        return activation
+    if activation is None:
         return Identity()
-    if name not in ACTIVATIONS:
-        raise ValueError(f"unknown activation {name!r}; choose one of {sorted(ACTIVATIONS)}")
-    return LeakyReLU(negative_slope) if name == "leaky_relu" else ACTIVATIONS[name]()
+    if activation not in ACTIVATIONS:
+        raise ValueError(f"unknown activation {activation!r}; choose one of {sorted(ACTIVATIONS)}")
+    return LeakyReLU(negative_slope) if activation == "leaky_relu" else ACTIVATIONS[activation]()

@@ -1,5 +1,6 @@
-"""Loss functions of Tensors. Predictions and targets must have the same shape (no silent
-broadcasting of (N, 1) against (N,)); targets are constants and take the predictions' dtype.
+"""Loss functions of Tensors, each `loss(input, target, reduction="mean"|"sum"|"none")` as in
+PyTorch. Inputs and targets must have the same shape (no silent broadcasting of (N, 1) against
+(N,)), except cross_entropy's class indices; targets are constants and take the input's dtype.
 
 Seed 000's cost 1/2 * sum((Z - c)^2) is `0.5 * mse_loss(Z, c, reduction="sum")`.
 """
@@ -20,7 +21,7 @@ def _reduce(losses, reduction):
 
 
 def _prepare(name, pred, target, reduction):
-    """`pred` as a Tensor and `target` as a constant array of pred's dtype, after the checks."""
+    """`pred` (the input) as a Tensor and `target` as a constant array of its dtype, after the checks."""
     if reduction not in REDUCTIONS:
         raise ValueError(f"{name}: reduction must be one of {REDUCTIONS}, got {reduction!r}")
     pred = pred if isinstance(pred, ag.Tensor) else ag.Tensor(pred)
@@ -35,38 +36,40 @@ def _prepare(name, pred, target, reduction):
     return pred, target.astype(pred.dtype, copy=False)
 
 
-def mse_loss(pred, target, reduction="mean"):
-    """Squared error (pred - target)^2, averaged over every element ("mean") or summed ("sum")."""
-    pred, target = _prepare("mse_loss", pred, target, reduction)
-    diff = pred - target
+def mse_loss(input, target, reduction="mean"):
+    """Squared error (input - target)^2, averaged over every element ("mean"), summed or not reduced."""
+    input, target = _prepare("mse_loss", input, target, reduction)
+    diff = input - target
     return _reduce(diff * diff, reduction)
 
 
-def binary_cross_entropy(probs, targets, reduction="mean"):
-    """-(t log p + (1 - t) log(1 - p)) for probabilities p in [0, 1].
+def binary_cross_entropy(input, target, reduction="mean"):
+    """-(t log p + (1 - t) log(1 - p)) for probabilities p (`input`) in [0, 1].
 
     p is clipped to [eps, 1 - eps] (eps of its dtype) so that a saturated prediction costs
     about 36 (float64) instead of inf; prefer binary_cross_entropy_with_logits for training.
     """
-    probs, targets = _prepare("binary_cross_entropy", probs, targets, reduction)
-    eps = np.finfo(probs.dtype).eps
-    p = ag.clip(probs, eps, 1 - eps)
-    return _reduce(-(targets * ag.log(p) + (1 - targets) * ag.log(1 - p)), reduction)
+    input, target = _prepare("binary_cross_entropy", input, target, reduction)
+    eps = np.finfo(input.dtype).eps
+    p = ag.clip(input, eps, 1 - eps)
+    return _reduce(-(target * ag.log(p) + (1 - target) * ag.log(1 - p)), reduction)
 
 
-def binary_cross_entropy_with_logits(logits, targets, reduction="mean"):
-    """Binary cross-entropy of sigmoid(logits), as softplus(x) - t * x: exact even at |x| = 1000."""
-    logits, targets = _prepare("binary_cross_entropy_with_logits", logits, targets, reduction)
-    return _reduce(ag.softplus(logits) - targets * logits, reduction)
+def binary_cross_entropy_with_logits(input, target, reduction="mean"):
+    """Binary cross-entropy of sigmoid(input), as softplus(x) - t * x: exact even at |x| = 1000."""
+    input, target = _prepare("binary_cross_entropy_with_logits", input, target, reduction)
+    return _reduce(ag.softplus(input) - target * input, reduction)
 
 
 class CrossEntropy(ag.Function):
     """Softmax cross-entropy of logits (N, C) with integer labels (N,), in one node.
 
-    forward: mean (or sum) over the batch of logsumexp(x_i) - x_i[label_i], max-shifted;
-             it keeps exp(x - max) and its row sums for the vjp.
-    vjp:     g * (softmax(x) - onehot(labels)) / N  (N -> 1 for "sum"). Under create_graph
-             it is written with ag functions, so it is recorded and differentiable again.
+    forward: per row logsumexp(x_i) - x_i[label_i], max-shifted, then the mean, the sum or
+             nothing ("none": shape (N,)); the mean of an empty batch is NaN, as in PyTorch.
+             It keeps exp(x - max) and its row sums for the vjp.
+    vjp:     g * (softmax(x) - onehot(labels)), divided by N for "mean" (g of shape (N,) for
+             "none"). Under create_graph it is written with ag functions, so it is recorded
+             and differentiable again.
     """
 
     def __init__(self, labels, reduction="mean"):
@@ -74,47 +77,61 @@ class CrossEntropy(ag.Function):
 
     def forward(self, x):
         rows = np.arange(len(self.labels))
-        top = x.max(axis=1, keepdims=True)
+        top = x.max(axis=1, keepdims=True, initial=-np.inf)
         shifted = x - np.where(np.isfinite(top), top, 0)  # all -inf (or inf): shift by nothing
         self.exp = np.exp(shifted)
         self.total = self.exp.sum(axis=1, keepdims=True)
         losses = np.log(self.total[:, 0]) - shifted[rows, self.labels]
-        return losses.mean() if self.reduction == "mean" else losses.sum()
+        if self.reduction == "none":
+            return losses
+        if self.reduction == "sum" or len(losses):
+            total = losses.sum()
+            return total / len(losses) if self.reduction == "mean" else total
+        return np.array(np.nan, dtype=x.dtype)  # the mean of nothing
+
+    def _row_weights(self, g):
+        """The upstream gradient of each row's loss, shape (N, 1) or a scalar."""
+        if self.reduction == "none":
+            return g.reshape(-1, 1) if isinstance(g, ag.Tensor) else g[:, None]
+        return g / len(self.labels) if self.reduction == "mean" and len(self.labels) else g
 
     def vjp(self, g, out, x):
-        scale = 1.0 / len(self.labels) if self.reduction == "mean" else 1.0
+        g = self._row_weights(g)
         if isinstance(x, np.ndarray):  # an ordinary backward: the softmax from the forward
-            g = g * scale
             grad = self.exp / self.total
             grad *= g
-            grad[np.arange(len(self.labels)), self.labels] -= g
+            grad[np.arange(len(self.labels)), self.labels] -= np.reshape(g, -1) if np.ndim(g) else g
             return (grad,)
         onehot = np.eye(x.shape[1], dtype=bool)[self.labels]
         softmax = ag.exp(x - ag.logsumexp(x, axis=1, keepdims=True))
-        return (g * scale * (softmax - onehot),)
+        return (g * (softmax - onehot),)
 
 
-def cross_entropy(logits, labels, reduction="mean"):
-    """Softmax cross-entropy of `logits` (N, C) against integer class `labels` (N,) in [0, C).
+def cross_entropy(input, target, reduction="mean"):
+    """Softmax cross-entropy of logits `input` (N, C) against integer classes `target` (N,) in [0, C).
 
-    reduction "mean" (default, over the batch) or "sum" (seed 002's batch loss).
+    reduction "mean" (default, over the batch), "sum" (seed 002's batch loss) or "none" (N,).
     """
-    if reduction not in ("mean", "sum"):
-        raise ValueError(f"cross_entropy: reduction must be 'mean' or 'sum', got {reduction!r}")
-    logits = logits if isinstance(logits, ag.Tensor) else ag.Tensor(logits)
+    if reduction not in REDUCTIONS:
+        raise ValueError(f"cross_entropy: reduction must be one of {REDUCTIONS}, got {reduction!r}")
+    logits = input if isinstance(input, ag.Tensor) else ag.Tensor(input)
     if logits.ndim != 2:
         raise ValueError(f"cross_entropy: logits must have shape (N, C), got {logits.shape}")
     if logits.dtype.kind != "f":
         raise TypeError(f"cross_entropy: logits must be floating point, got dtype {logits.dtype}")
-    labels = np.asarray(labels.data if isinstance(labels, ag.Tensor) else labels)
-    n, c = logits.shape
+    labels = np.asarray(target.data if isinstance(target, ag.Tensor) else target)
+    _check_labels(labels, logits.shape)
+    return CrossEntropy(labels, reduction)(logits)
+
+
+def _check_labels(labels, shape):
+    n, c = shape
     if labels.dtype.kind not in "iu":
         raise TypeError(f"cross_entropy: labels must be integers (class indices), got dtype "
                         f"{labels.dtype}")
     if labels.shape != (n,):
         raise ValueError(f"cross_entropy: labels must have shape ({n},) for logits of shape "
-                         f"{logits.shape}, got {labels.shape}")
+                         f"{shape}, got {labels.shape}")
     if n and (labels.min() < 0 or labels.max() >= c):
         raise ValueError(f"cross_entropy: labels must lie in [0, {c}) for {c} classes, got values "
                          f"from {labels.min()} to {labels.max()}")
-    return CrossEntropy(labels, reduction)(logits)

@@ -8,8 +8,7 @@ import numpy as np
 
 import autograd_core as ag
 from nn import init
-from nn.layers import Linear, fused_activation
-from nn.layers import activation as make_activation
+from nn.layers import Linear, fused_name, make_activation
 from nn.module import Module, Parameter
 
 
@@ -29,9 +28,10 @@ class MLP(Module):
         self.sizes, self.negative_slope = sizes, float(negative_slope)
         self.dtype = np.dtype(dtype).name
         rng = np.random.default_rng(rng)
-        self.layers = [Linear(a, b, rng=rng, dtype=dtype) for a, b in zip(sizes[:-1], sizes[1:])]
-        self.activation = make_activation(activation, negative_slope)
-        self.output_activation = make_activation(output_activation, negative_slope)
+        hidden = make_activation(activation, negative_slope)  # one module, shared by the layers
+        last = make_activation(output_activation, negative_slope)
+        self.layers = [Linear(a, b, activation=hidden if k < len(sizes) - 2 else last, rng=rng,
+                              dtype=dtype) for k, (a, b) in enumerate(zip(sizes[:-1], sizes[1:]))]
         self.activation_name, self.output_activation_name = activation, output_activation
         for layer in self.layers:
             if activation in ("relu", "leaky_relu"):
@@ -41,9 +41,9 @@ class MLP(Module):
             init.zeros_(layer.bias)
 
     def forward(self, x):
-        for layer in self.layers[:-1]:
-            x = layer(x, activation=self.activation)
-        return self.layers[-1](x, activation=self.output_activation)
+        for layer in self.layers:
+            x = layer(x)
+        return x
 
     def get_config(self):
         return {"sizes": self.sizes, "activation": self.activation_name,
@@ -65,7 +65,7 @@ class ResidualBlock(Module):
         self.activation = make_activation(activation)
 
     def forward(self, y):
-        name = fused_activation(self.activation)
+        name = fused_name(self.activation)
         if name is False:  # an activation the engine cannot fuse: three ops
             return ag.add(y, self.activation(ag.linear(y, self.weight, self.bias)), alpha=self.step)
         return ag.residual_linear(y, self.weight, self.bias, step=self.step, activation=name)
@@ -100,10 +100,10 @@ class ResNet(Module):
         rng = np.random.default_rng(rng)
         self.blocks = [ResidualBlock(dim, step, activation, rng=rng, dtype=dtype)
                        for _ in range(self.depth)]
-        self.head = Linear(dim, 1, rng=rng, dtype=dtype)
+        self.head = Linear(dim, 1, activation=make_activation(output_activation), rng=rng,
+                           dtype=dtype)
         init.normal_(self.head.weight, rng)
         init.normal_(self.head.bias, rng)
-        self.output_activation = make_activation(output_activation)
 
     def forward(self, x):
         if np.ndim(x) != 2 or np.shape(x)[1] != self.dim:
@@ -112,7 +112,7 @@ class ResNet(Module):
         y = x
         for block in self.blocks:
             y = block(y)
-        return self.head(y, activation=self.output_activation).reshape(-1)
+        return self.head(y).reshape(-1)
 
     def get_config(self):
         return {"dim": self.dim, "depth": self.depth, "step": self.step,

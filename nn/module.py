@@ -12,8 +12,8 @@ import autograd_core as ag
 class Parameter(ag.Tensor):
     """A Tensor that requires grad: the trainable state of a Module.
 
-    Its `name` is set to its dotted name (e.g. "blocks.0.weight") by the outermost Module
-    that is called, so that graph pictures and error messages can label it.
+    Its `name` is its dotted name (e.g. "blocks.0.weight"), given when it (or a module holding
+    it) is set as an attribute of a Module, so that graph pictures and error messages can label it.
     """
 
     def __init__(self, data, dtype=None, name=None):
@@ -23,72 +23,49 @@ class Parameter(ag.Tensor):
         return "Parameter" + super().__repr__()[len("Tensor"):].replace(", requires_grad=True", "")
 
 
-# Modules whose forward is running, innermost last: each entry is [module, {id(sub): name} or None].
-# Only Module.__call__ touches it; it lets a submodule find its dotted name for its name_scope.
-_calling = []
-
-# Bumped whenever a Module, Parameter, list, tuple or dict is set on (or removed from) any Module:
-# a cached structure (see _Structure) built at another version is rebuilt before it is used.
-_version = 0
-
-_CONTAINERS = (list, tuple, dict)
-
-
 class Module:
     """Base class of layers and models.
 
     Subclasses set Parameters and sub-Modules as attributes (directly or in lists, tuples, dicts)
-    and define `forward`. Calling the module runs `forward` inside `ag.name_scope(name)`, where
-    `name` is the module's dotted name in the module calling it ("blocks.3", "head"), so every op
-    a submodule records carries the same scope as its entry in `named_modules()`. The outermost
-    module adds no scope of its own, and names its parameters (`Parameter.name`) by their dotted
-    names. A module called from a forward that does not own it is scoped by its class name.
-
-    The dotted names are worked out once and kept until the structure changes: an attribute set
-    to (or from) a Module, Parameter or container, or a list or dict of them changed in place.
+    and define `forward`. Names are given at assignment: setting a member names every parameter
+    below this module by its dotted name here ("blocks.0.weight"; the last module it is set into
+    names it) and gives each submodule its name here ("blocks.0"). Calling a module runs
+    `forward` inside a name scope of that name, one scope entry per dotted part ("blocks", "0"),
+    so an op's scope is the dotted path of the module that recorded it, as in
+    `named_modules()`. A module that no module holds (the root) opens no scope.
+    A list or dict edited in place is named again when it is set again (`model.layers = ...`).
     """
 
     training = True
+    _scope = ()  # this module's dotted name in the module holding it, split at the dots
 
     def forward(self, *args, **kwargs):
         raise NotImplementedError(f"{type(self).__name__} defines no forward")
 
     def __call__(self, *args, **kwargs):
-        if _calling:
-            entry = _calling[-1]
-            names = entry[1]
-            if names is None:
-                names = entry[1] = _structure(entry[0]).names
-            scope = names.get(id(self)) or type(self).__name__
-        else:
-            scope = ""
-            for p, name in _structure(self).parameters:
-                if p.name is not name:
-                    p.name = name
-        _calling.append([self, None])
-        try:
-            with ag.name_scope(scope):
-                return self.forward(*args, **kwargs)
-        finally:
-            _calling.pop()
+        with ag.name_scope(".".join(self._scope)):  # the module's dotted name in its holder
+            return self.forward(*args, **kwargs)
 
     def __setattr__(self, name, value):
-        if isinstance(value, _STRUCTURAL) or isinstance(self.__dict__.get(name), _STRUCTURAL):
-            global _version
-            _version += 1
         object.__setattr__(self, name, value)
+        if isinstance(value, _STRUCTURAL):
+            self._name_members()
 
-    def __delattr__(self, name):
-        global _version
-        _version += 1
-        object.__delattr__(self, name)
+    def _name_members(self):
+        """Give each direct submodule its scope and each parameter below its dotted name."""
+        seen = set()
+        for name, member in self._members():
+            if isinstance(member, Module) and id(member) not in seen:
+                seen.add(id(member))
+                object.__setattr__(member, "_scope", tuple(name.split(".")))
+        for name, p in self.named_parameters():
+            p.name = name
 
     # --- discovery -----------------------------------------------------------------------------
     def _members(self):
         """(dotted name, Parameter or Module) for each direct member, in attribute order."""
         for attr, value in vars(self).items():
-            if attr != "_structure":
-                yield from _members_of(attr, value)
+            yield from _members_of(attr, value)
 
     def named_children(self):
         """(name, module) for each direct submodule; list items are named "attr.index"."""
@@ -208,57 +185,4 @@ def _members_of(name, value):
             yield from _members_of(f"{name}.{k}", v)
 
 
-_STRUCTURAL = (Parameter, Module) + _CONTAINERS
-
-
-class _Structure:
-    """What Module.__call__ needs of a module's tree, kept in the module's `_structure` attribute.
-
-    names: {id(submodule): dotted name} below the module; parameters: [(Parameter, dotted name)].
-    Valid while the module is the one it was built for (not a copy), no structural attribute
-    was set since (`_version`), and every list and dict in the tree still holds the same objects.
-    """
-
-    __slots__ = ("owner", "version", "containers", "names", "parameters")
-
-    def __init__(self, module):
-        self.owner, self.version = id(module), _version
-        modules = module.named_modules()
-        self.names = {id(m): name for name, m in modules if name}
-        self.parameters = [(p, name) for name, p in module.named_parameters()]
-        self.containers = [(c, _contents(c)) for _, m in modules for c in _containers(vars(m))]
-
-    def valid_for(self, module):
-        return (self.owner == id(module) and self.version == _version
-                and all(_contents(c) == ids for c, ids in self.containers))
-
-
-def _structure(module):
-    """The module's _Structure, rebuilt if the tree changed since it was built."""
-    s = module.__dict__.get("_structure")
-    if s is None or not s.valid_for(module):
-        s = _Structure(module)
-        object.__setattr__(module, "_structure", s)
-    return s
-
-
-def _contents(container):
-    """The identities of what a list or dict holds (and of a dict's keys), to notice edits."""
-    if type(container) is dict:
-        return tuple(map(id, container)) + tuple(map(id, container.values()))
-    return tuple(map(id, container))
-
-
-def _containers(values):
-    """The mutable lists and dicts among `values` (a vars() dict, list, tuple or dict), nested
-    ones included, that hold a Parameter or Module or are empty (one may be added later)."""
-    out = []
-    for key, value in (values.items() if isinstance(values, dict) else enumerate(values)):
-        if key == "_structure" or not isinstance(value, _CONTAINERS):
-            continue
-        inner = value.values() if isinstance(value, dict) else value
-        if not isinstance(value, tuple) and (not value or any(
-                isinstance(v, (Parameter, Module) + _CONTAINERS) for v in inner)):
-            out.append(value)
-        out.extend(_containers(value))
-    return out
+_STRUCTURAL = (Parameter, Module, list, tuple, dict)

@@ -7,13 +7,13 @@ that still uses the old values). State is kept per parameter, in lists aligned w
 import numpy as np
 
 import autograd_core as ag
-from nn.module import Parameter
 
 
 class Optimizer:
     """Base class: holds the parameters, clears their gradients, and defines `step()`.
 
-    `params` is an iterable of leaf Tensors that require grad (usually `model.parameters()`).
+    `params` is an iterable of leaf Tensors that require grad (usually `model.parameters()`;
+    a plain `ag.Tensor(..., requires_grad=True)` is accepted too, as in PyTorch).
     Parameters whose `.grad` is None are skipped by `step()`.
     """
 
@@ -29,13 +29,10 @@ class Optimizer:
             raise ValueError(f"{type(self).__name__} got no parameters to optimise")
         seen = set()
         for i, p in enumerate(self.params):
-            if not isinstance(p, Parameter):
-                what = type(p).__name__ if not isinstance(p, ag.Tensor) else (
-                    "a Tensor that does not require grad" if not p.requires_grad
-                    else "a Tensor computed by an op (not a leaf)" if not p.is_leaf
-                    else "a plain Tensor")
-                raise TypeError(f"{type(self).__name__}: parameter {i} is {what}; expected an "
-                                "nn.Parameter (wrap a leaf array as nn.Parameter(data))")
+            problem = _not_a_parameter(p)
+            if problem:
+                raise TypeError(f"{type(self).__name__}: parameter {i} is {problem}; expected a "
+                                "leaf Tensor that requires grad (e.g. nn.Parameter(data))")
             if id(p) in seen:
                 raise ValueError(f"{type(self).__name__}: parameter {i} appears twice")
             seen.add(id(p))
@@ -73,6 +70,17 @@ class Optimizer:
                          for v, p in zip(value, self.params)]
             setattr(self, key, type(current)(value) if isinstance(current, tuple) else value)
         return self
+
+
+def _not_a_parameter(p):
+    """Why `p` cannot be optimised ('' if it can): it must be a leaf Tensor that requires grad."""
+    if not isinstance(p, ag.Tensor):
+        return type(p).__name__
+    if not p.requires_grad:
+        return "a Tensor that does not require grad"
+    if not p.is_leaf:
+        return "a Tensor computed by an op (not a leaf)"
+    return ""
 
 
 class SGD(Optimizer):

@@ -55,7 +55,7 @@ class Affine(Function):
     float_inputs = True
 
     def __init__(self, activation=None):
-        self.activation = activation
+        self.activation = _fusable(activation, type(self).__name__)
 
     def forward(self, x, W, b=None):
         if W.ndim != 2 or x.ndim == 0 or x.shape[-1] != W.shape[1]:
@@ -94,7 +94,7 @@ class ResidualAffine(Affine):
     """
 
     def __init__(self, step, activation=None):
-        self.step, self.activation = step, activation
+        self.step, self.activation = step, _fusable(activation, "ResidualAffine")
 
     def forward(self, x, W, b=None):
         self.activation_out = s = Affine.forward(self, x, W, b)
@@ -120,8 +120,18 @@ def _ones(n, dtype):
     return ones
 
 
-# The activations linear() can apply inside its op: their derivatives are functions of their outputs.
+# The one list of activations a dense op can apply inside itself (by name, for linear(...,
+# activation="tanh") and nn): their vjps read only their outputs, so no pre-activation is kept.
 LINEAR_ACTIVATIONS = {"relu": Relu, "sigmoid": Sigmoid, "tanh": Tanh}
+
+
+def _fusable(activation, op):
+    """`activation` (an op instance or None) if a dense op can apply it inside itself, else raise."""
+    if activation is None or type(activation) in LINEAR_ACTIVATIONS.values():
+        return activation
+    raise TypeError(f"{op} cannot fuse {type(activation).__name__}: its vjp needs its input, "
+                    f"which a fused op does not keep; fusable: "
+                    f"{', '.join(c.__name__ for c in LINEAR_ACTIVATIONS.values())}")
 
 
 class Einsum(Function):

@@ -307,8 +307,8 @@ def specs(torch):
         S("where", lambda x, y, c: ag.where(c, x, y), lambda a, b, c: torch.where(torch.from_numpy(c), a, b),
           broadcast_shapes(3).flatmap(lambda s: hnp.arrays(np.bool_, s[2]).map(
               lambda c: ((s[0], s[1]), {"c": c})))),
-        *[S(f"number {op}", number_op(op), torch_number_op(op), unary, number_forms)
-          for op in NUMBER_OPS],
+        *[S(f"number {op}", number_op(op), torch_number_op(op), unary, number_forms,
+            domains="away" if op == "c / x" else "real") for op in NUMBER_OPS],
         # reductions
         S("sum", lambda x, **kw: x.sum(**kw), torch_reduce(lambda t, d, k: t.sum(d, keepdim=k)),
           unary, reduction_forms),

@@ -12,7 +12,8 @@ import pytest
 import autograd_core as ag
 from autograd_core.checks import GraphReport, numerical_jacobian
 
-checks = importlib.import_module("autograd_core.checks")  # the module: ag.gradcheck is the function
+checks = importlib.import_module("autograd_core.checks")  # the package: ag.gradcheck is the function
+gradcheck_module = importlib.import_module("autograd_core.checks.gradcheck")
 
 
 # --- custom ops with the wrong vjps users really write ---------------------------------------
@@ -90,9 +91,23 @@ def test_gradcheck_message_names_input_output_index_values_and_errors():
     assert float(m[8]) == pytest.approx(2, rel=1e-2)
 
 
-def test_gradcheck_passes_a_right_function_and_returns_true(rng):
-    assert ag.gradcheck(lambda x, w: ag.tanh(x @ w), [rng.standard_normal((3, 4)),
-                                                      rng.standard_normal((4, 2))]) is True
+def test_gradcheck_passes_a_right_function_and_returns_a_truthy_report(rng):
+    report = ag.gradcheck(lambda x, w: ag.tanh(x @ w), [rng.standard_normal((3, 4)),
+                                                        rng.standard_normal((4, 2))])
+    assert isinstance(report, checks.Report) and report
+    assert str(report) == "gradients match finite differences"
+
+
+def test_every_checker_reports_failure_the_same_way(rng):
+    x = rng.standard_normal(3)
+    reports = [ag.gradcheck(lambda t: NegExp()(t), [x], raise_on_error=False),
+               ag.gradgradcheck(lambda t: NegExp()(t), [x], raise_on_error=False),
+               ag.check_graph(NegExp()(ag.Tensor(x, requires_grad=True)).sum()),
+               ag.compare_grads({"w": np.ones(2)}, {"w": -np.ones(2)})]
+    for report in reports:
+        assert isinstance(report, checks.Report) and not report
+        with pytest.raises(AssertionError):
+            report.raise_()
 
 
 def test_gradcheck_perturbs_inputs_that_are_not_c_contiguous(rng):
@@ -122,7 +137,7 @@ def test_fast_mode_failure_is_located_element_by_element(rng):
 
 
 def test_fast_mode_failure_on_a_huge_input_stays_a_direction(rng, monkeypatch):
-    monkeypatch.setattr(checks, "LOCATE_LIMIT", 100)
+    monkeypatch.setattr(gradcheck_module, "LOCATE_LIMIT", 100)
     with pytest.raises(AssertionError) as e:
         ag.gradcheck(lambda x: NegExp()(x), [rng.standard_normal(300)])
     assert "with respect to input 0 of shape (300,) along a fixed random direction" in error_text(e)

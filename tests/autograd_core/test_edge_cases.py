@@ -83,25 +83,3 @@ def test_repeated_fancy_indices_accumulate():
     x = Tensor([1.0, 2.0, 3.0], requires_grad=True)
     x[[0, 0, 2, 0]].sum().backward()
     np.testing.assert_array_equal(x.grad, [3.0, 0.0, 1.0])
-
-
-def test_cross_entropy_at_logits_1000():
-    import nn
-    x = Tensor([[1000.0, -1000.0], [1000.0, -1000.0]], requires_grad=True)
-    with np.errstate(**STRICT):
-        loss = nn.cross_entropy(x, np.array([0, 1]))
-        loss.backward()
-    assert loss.item() == 1000.0  # mean of 0 and 2000
-    np.testing.assert_array_equal(x.grad, [[0.0, 0.0], [0.5, -0.5]])
-
-
-@pytest.mark.parametrize("z, t, expected", [(1000.0, 1.0, 0.0), (1000.0, 0.0, 1000.0),
-                                            (-1000.0, 1.0, 1000.0), (-1000.0, 0.0, 0.0)])
-def test_binary_cross_entropy_with_logits_at_1000(z, t, expected):
-    import nn
-    x = Tensor([z], requires_grad=True)
-    with np.errstate(**STRICT):
-        loss = nn.binary_cross_entropy_with_logits(x, np.array([t]))
-        loss.backward()
-    assert loss.item() == expected
-    assert x.grad.item() == (1.0 if z > 0 else 0.0) - t

@@ -11,13 +11,6 @@ def t(*shape, grad=True):
     return Tensor(np.ones(shape), requires_grad=grad)
 
 
-def freed():
-    x = t()
-    y = x * 2.0
-    y.backward()
-    return y
-
-
 CASES = [
     ("add_shapes", lambda: t(3, 4) + t(5), ValueError, r"Add:.*\(3, 4\), \(5,\)"),
     ("sub_shapes", lambda: t(3, 4) - t(2, 4), ValueError, r"Sub:.*\(3, 4\), \(2, 4\)"),
@@ -40,12 +33,7 @@ CASES = [
     ("axis_out_of_range", lambda: t(2, 3).sum(axis=2), ValueError, r"axis 2 is out of bounds.*\(2, 3\)"),
     ("requires_grad_int", lambda: Tensor([1, 2], requires_grad=True), TypeError, r"floating-point.*int64"),
     ("object_data", lambda: Tensor(["a"]), TypeError, r"numeric.*<U1"),
-    ("backward_non_scalar", lambda: (t(2, 2) * 2.0).backward(), RuntimeError, r"shape \(2, 2\) needs a `grad`"),
-    ("backward_grad_shape", lambda: (t(2, 2) * 2.0).backward(np.ones(3)), ValueError,
-     r"grad has shape \(3,\).*\(2, 2\)"),
-    ("backward_no_history", lambda: t(grad=False).backward(), RuntimeError, r"no history"),
     ("backward_leaf_constant", lambda: (t(grad=False) * 2.0).backward(), RuntimeError, r"no history"),
-    ("backward_twice", lambda: freed().backward(), RuntimeError, r"already released.*retain_graph=True"),
     ("grad_output_shape", lambda: ag.grad(t(2) * 2.0, t(2), grad_outputs=np.ones(5)), ValueError,
      r"grad has shape \(5,\)"),
     ("grad_input_not_tensor", lambda: ag.grad(t() * 2.0, [np.ones(2)]), ValueError, r"requires grad"),

@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 import autograd_core as ag
+from autograd_core import Tensor
 
 
 def test_name_scopes_nest_and_tag_recorded_ops():
@@ -164,3 +165,35 @@ def test_detect_anomaly_is_per_thread():
     with pytest.raises(FloatingPointError):
         with ag.detect_anomaly():
             ag.log(ag.Tensor(-1.0, requires_grad=True))
+
+
+def test_no_grad_records_nothing():
+    x = Tensor([1.0, 2.0], requires_grad=True)
+    with ag.no_grad():
+        y = x * 2.0
+    assert not y.requires_grad and y.is_leaf and y.inputs == ()
+
+
+def test_no_grad_works_as_decorator_and_restores_the_mode():
+    @ag.no_grad()
+    def double(t):
+        assert not ag.is_grad_enabled()
+        return t * 2.0
+
+    x = Tensor(1.0, requires_grad=True)
+    assert not double(x).requires_grad
+    assert ag.is_grad_enabled()
+
+
+def test_enable_grad_inside_no_grad_records():
+    x = Tensor(1.0, requires_grad=True)
+    with ag.no_grad(), ag.enable_grad():
+        y = x * 2.0
+    assert y.requires_grad
+
+
+def test_a_dotted_scope_name_opens_one_scope_per_part():
+    x = ag.Tensor(1.0, requires_grad=True)
+    with ag.name_scope("blocks.0"):
+        y = x * 2.0
+    assert y.op.scope == ("blocks", "0")

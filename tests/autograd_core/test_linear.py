@@ -104,3 +104,10 @@ def test_an_input_that_does_not_fit_the_weight_is_refused_naming_both_shapes(x_s
     with pytest.raises(ValueError, match=rf"Affine: an input of shape {re.escape(str(x_shape))} "
                                          rf"does not fit a weight of shape {re.escape(str(w_shape))}"):
         ag.linear(Tensor(np.ones(x_shape)), Tensor(np.ones(w_shape)))
+
+
+@pytest.mark.parametrize("op", [ag.ops.Affine, lambda a: ag.ops.ResidualAffine(1.0, a)],
+                         ids=["Affine", "ResidualAffine"])
+def test_dense_ops_refuse_at_construction_an_activation_whose_vjp_needs_its_input(op):
+    with pytest.raises(TypeError, match="cannot fuse Softplus: its vjp needs its input"):
+        op(ag.ops.Softplus())

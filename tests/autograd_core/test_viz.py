@@ -178,9 +178,9 @@ def test_ops_are_grouped_in_a_cluster_per_module(tmp_path):
     assert "blocks.0.weight" in cluster[:cluster.index("}\n")]
 
 
-def test_scope_names_already_dotted_are_not_repeated(tmp_path):
+def test_a_dotted_scope_draws_as_nested_clusters(tmp_path):
     x = Tensor([1.0], requires_grad=True)
-    with ag.name_scope("blocks"), ag.name_scope("blocks.0"):
+    with ag.name_scope("blocks.0"):  # the same as name_scope("0") inside name_scope("blocks")
         y = ag.tanh(x)
     assert svg_cluster_labels(render(tmp_path, y.sum())) == {"blocks", "blocks.0"}
 

@@ -24,25 +24,33 @@ def test_linear_without_bias_has_only_a_weight():
 @pytest.mark.parametrize("module, function", [(nn.ReLU(), ag.relu), (nn.Sigmoid(), ag.sigmoid),
                                               (nn.Tanh(), ag.tanh)])
 def test_linear_fuses_relu_sigmoid_and_tanh_into_its_one_op(module, function, rng):
-    layer, x = nn.Linear(3, 2, rng=0), rng.standard_normal((4, 3))
-    out = layer(x, activation=module)
+    layer, x = nn.Linear(3, 2, activation=module, rng=0), rng.standard_normal((4, 3))
+    out = layer(x)
     assert isinstance(out.op, ag.ops.Affine)
-    assert type(out.op.activation).__name__.lower() == module.linear_activation
-    np.testing.assert_allclose(out.data, function(layer(x)).data, rtol=1e-14)
+    assert type(out.op.activation).__name__.lower() == module.name
+    plain = ag.linear(x, layer.weight, layer.bias)
+    np.testing.assert_allclose(out.data, function(plain).data, rtol=1e-14)
 
 
 def test_linear_applies_another_activation_module_after_its_op(rng):
-    layer, x = nn.Linear(3, 2, rng=0), rng.standard_normal((4, 3))
-    out = layer(x, activation=nn.LeakyReLU(0.1))
+    layer, x = nn.Linear(3, 2, activation=nn.LeakyReLU(0.1), rng=0), rng.standard_normal((4, 3))
+    out = layer(x)
     assert isinstance(out.op, ag.ops.LeakyRelu) and isinstance(out.inputs[0].op, ag.ops.Affine)
-    np.testing.assert_allclose(out.data, ag.leaky_relu(layer(x), 0.1).data)
+    np.testing.assert_allclose(out.data, ag.leaky_relu(ag.linear(x, layer.weight, layer.bias), 0.1).data)
+
+
+def test_linear_takes_an_activation_by_its_registry_name():
+    layer = nn.Linear(3, 2, activation="tanh", rng=0)
+    assert isinstance(layer.activation, nn.Tanh)
+    assert layer.get_config()["activation"] == "tanh"
+    assert isinstance(nn.Linear(**layer.get_config()).activation, nn.Tanh)
 
 
 def test_mlp_records_one_node_per_layer_with_a_fusable_activation(recorded_ops):
     model = nn.MLP([3, 5, 4, 2], activation="tanh", rng=0)
     ops = recorded_ops(model(np.ones((6, 3))))
     assert [type(op).__name__ for op in ops] == ["Affine"] * 3
-    assert sorted(op.scope for op in ops) == [("layers.0",), ("layers.1",), ("layers.2",)]
+    assert sorted(op.scope for op in ops) == [("layers", "0"), ("layers", "1"), ("layers", "2")]
 
 
 @pytest.mark.parametrize("activation, ops", [("tanh", ["ResidualAffine"]),

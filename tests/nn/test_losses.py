@@ -116,3 +116,55 @@ def test_binary_cross_entropy_with_logits_is_exact_at_plus_minus_1000():
     np.testing.assert_array_equal(losses.data, [0.0, 0.0, 1000.0, 1000.0])
     losses.sum().backward()
     np.testing.assert_array_equal(x.grad.data, [0.0, 0.0, 1.0, -1.0])  # sigmoid(x) - t
+
+
+def test_cross_entropy_without_reduction_gives_each_rows_loss(rng):
+    z, y = rng.standard_normal((5, 3)), rng.integers(0, 3, 5)
+    expected = np.log(np.exp(z).sum(axis=1)) - z[np.arange(5), y]
+    np.testing.assert_allclose(nn.cross_entropy(ag.Tensor(z), y, reduction="none").data, expected)
+    gradcheck(lambda q: nn.cross_entropy(q, y, reduction="none"), [z])
+
+
+def test_cross_entropy_without_reduction_is_differentiable_twice(rng):
+    z, y = rng.standard_normal((4, 3)), rng.integers(0, 3, 4)
+    gradgradcheck(lambda q: nn.cross_entropy(q, y, reduction="none"), [z])
+
+
+def test_cross_entropy_of_an_empty_batch_is_nan_with_an_empty_gradient():
+    x = ag.Tensor(np.zeros((0, 3)), requires_grad=True)  # as torch: mean of nothing is NaN
+    loss = nn.cross_entropy(x, np.zeros(0, dtype=int))
+    assert np.isnan(loss.item())
+    loss.backward()
+    assert x.grad.shape == (0, 3)
+    assert nn.cross_entropy(x, np.zeros(0, dtype=int), reduction="sum").item() == 0.0
+
+
+def test_every_loss_takes_input_target_and_reduction_by_keyword():
+    x, t = ag.Tensor(np.array([0.25, 0.5])), np.array([0.0, 1.0])
+    for loss in (nn.mse_loss, nn.binary_cross_entropy, nn.binary_cross_entropy_with_logits):
+        assert loss(input=x, target=t, reduction="none").shape == (2,)
+    logits = ag.Tensor(np.zeros((2, 3)))
+    assert nn.cross_entropy(input=logits, target=np.array([0, 2]), reduction="none").shape == (2,)
+
+
+STRICT = dict(over="raise", invalid="raise", divide="raise")  # no overflow or NaN on the way
+
+
+def test_cross_entropy_at_logits_1000():
+    x = ag.Tensor([[1000.0, -1000.0], [1000.0, -1000.0]], requires_grad=True)
+    with np.errstate(**STRICT):
+        loss = nn.cross_entropy(x, np.array([0, 1]))
+        loss.backward()
+    assert loss.item() == 1000.0  # mean of 0 and 2000
+    np.testing.assert_array_equal(x.grad, [[0.0, 0.0], [0.5, -0.5]])
+
+
+@pytest.mark.parametrize("z, t, expected", [(1000.0, 1.0, 0.0), (1000.0, 0.0, 1000.0),
+                                            (-1000.0, 1.0, 1000.0), (-1000.0, 0.0, 0.0)])
+def test_binary_cross_entropy_with_logits_at_1000(z, t, expected):
+    x = ag.Tensor([z], requires_grad=True)
+    with np.errstate(**STRICT):
+        loss = nn.binary_cross_entropy_with_logits(x, np.array([t]))
+        loss.backward()
+    assert loss.item() == expected
+    assert x.grad.item() == (1.0 if z > 0 else 0.0) - t

@@ -48,9 +48,8 @@ def test_named_modules_gives_dotted_names_depth_first():
     assert names == ["", "first", "rest.0", "rest.1", "rest.2"]
 
 
-def test_calling_the_outermost_module_names_its_parameters():
+def test_setting_a_member_names_its_parameters_by_their_dotted_names():
     model = Pair()
-    model(np.ones((1, 2)))
     assert model.rest[2].weight.name == "rest.2.weight"
     assert model.extra["scale"].name == "extra.scale"
 
@@ -64,7 +63,7 @@ def test_ops_are_scoped_by_the_dotted_name_of_the_module_that_made_them(recorded
     assert scopes - {""} <= module_names
 
 
-def test_module_called_from_a_foreign_forward_is_scoped_by_its_class_name():
+def test_a_module_that_no_module_holds_opens_no_scope():
     helper = nn.Linear(2, 2, rng=0)
 
     class Outer(nn.Module):
@@ -72,10 +71,17 @@ def test_module_called_from_a_foreign_forward_is_scoped_by_its_class_name():
             self.w = nn.Parameter(np.ones(2))
 
         def forward(self, x):
-            return helper(x * self.w)
+            with ag.name_scope("outer"):
+                return helper(x * self.w)
 
     out = Outer()(np.ones((1, 2)))
-    assert out.op.scope == ("Linear",)
+    assert out.op.scope == ("outer",)
+
+
+def test_module_scopes_have_one_entry_per_dotted_part(recorded_ops):
+    model = nn.ResNet(2, 2, rng=0)
+    scopes = {op.scope for op in recorded_ops(model(np.ones((4, 2))))}
+    assert {("blocks", "0"), ("blocks", "1"), ("head",)} <= scopes
 
 
 def test_zero_grad_clears_every_gradient():
@@ -141,7 +147,7 @@ def test_repr_shows_the_tree_of_modules():
     text = repr(nn.ResNet(2, 2, rng=0))
     assert text.startswith("ResNet(dim=2, depth=2, step=0.1")
     assert "(blocks.1): ResidualBlock(dim=2, step=0.1, activation='tanh'" in text
-    assert "(head): Linear(in_features=2, out_features=1, bias=True)" in text
+    assert "(head): Linear(in_features=2, out_features=1, bias=True,\n    (activation): Sigmoid()" in text
 
 
 def test_forward_must_be_defined():
@@ -158,21 +164,19 @@ def test_scopes_and_names_follow_an_attribute_replaced_after_a_call(recorded_ops
     assert "head" in {".".join(op.scope) for op in recorded_ops(out)}
 
 
-def test_scopes_follow_a_list_of_modules_reordered_in_place():
+def test_scopes_and_names_follow_layers_set_into_a_sequential():
     model = nn.Sequential(nn.Linear(2, 2, rng=0), nn.Tanh(), nn.Linear(2, 2, rng=1))
-    model(np.ones((1, 2)))
-    last = model.layers[2]
-    model.layers[0], model.layers[2] = model.layers[2], model.layers[0]
+    last = model[2]
+    model[0], model[2] = model[2], model[0]
     out = model(np.ones((1, 2)))
-    assert out.op.scope == ("2",) and out.inputs[1] is model.layers[2].weight
+    assert out.op.scope == ("2",) and out.inputs[1] is model[2].weight
     assert last.weight.name == "0.weight"
 
 
-def test_calling_a_submodule_alone_and_then_the_model_gives_the_model_names_back():
+def test_names_do_not_depend_on_which_module_ran_last():
     model = nn.ResNet(2, 2, rng=0)
-    model(np.ones((4, 2)))
     model.blocks[0](np.ones((4, 2)))
-    assert model.blocks[0].weight.name == "weight"
+    assert model.blocks[0].weight.name == "blocks.0.weight"
     model(np.ones((4, 2)))
     assert model.blocks[0].weight.name == "blocks.0.weight"
 

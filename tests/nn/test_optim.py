@@ -125,12 +125,18 @@ def test_optimizer_needs_parameters():
 @pytest.mark.parametrize("bad, match", [
     (np.zeros(2), "parameter 0 is ndarray"),
     (ag.Tensor(np.zeros(2)), "does not require grad"),
-    (ag.Tensor(np.zeros(2), requires_grad=True), "a plain Tensor; expected an nn.Parameter"),
     (ag.Tensor(np.zeros(2), requires_grad=True) * 2.0, "not a leaf"),
-], ids=["array", "constant_tensor", "plain_tensor", "computed_tensor"])
+], ids=["array", "constant_tensor", "computed_tensor"])
 def test_optimizer_rejects_what_is_not_a_parameter(bad, match):
     with pytest.raises(TypeError, match=match):
         nn.optim.Adam([bad])
+
+
+def test_optimizer_accepts_a_plain_leaf_tensor_that_requires_grad():
+    p = ag.Tensor(np.array([1.0, 2.0]), requires_grad=True)
+    p.grad = ag.Tensor(np.array([1.0, -1.0]))
+    nn.optim.SGD([p], lr=0.5).step()
+    np.testing.assert_allclose(p.data, [0.5, 2.5])
 
 
 def test_optimizer_rejects_a_repeated_parameter():
