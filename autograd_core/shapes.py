@@ -1,13 +1,15 @@
 """Pure shape arithmetic shared by the ops and the backward pass (no Tensors, no graph)."""
 
+import operator
+
 
 def normalize_axes(axis, ndim: int) -> tuple:
     """`axis` (None, an int or a tuple, negatives allowed) as a sorted tuple of non-negative ints."""
     if axis is None:
         return tuple(range(ndim))
-    axes = (axis,) if isinstance(axis, int) else tuple(axis)
+    axes = tuple(axis) if isinstance(axis, (tuple, list)) else (axis,)
     out = []
-    for a in axes:
+    for a in map(operator.index, axes):  # an int or np.int64; a float or a bool is refused
         if not -ndim <= a < max(ndim, 1):
             raise ValueError(f"axis {a} is out of bounds for a tensor of {ndim} dimensions")
         out.append(a % max(ndim, 1))
