@@ -33,10 +33,10 @@ class Hardsigmoid(Function):
 
 
 class Hardswish(Function):
-    """x * hardsigmoid(x); the gradient is 0 below -3, x/3 + 1/2 on [-3, 3], 1 above (PyTorch's)."""
+    """x * hardsigmoid(x); the gradient is 0 up to -3, x/3 + 1/2 on (-3, 3), 1 from 3 (PyTorch's)."""
     def forward(self, x): return x * np.clip(x / 6 + 0.5, 0, 1)
     def vjp(self, g, out, x):
-        return (g * where(x < -3, 0.0, where(x <= 3, x / 3 + 0.5, 1.0)),)
+        return (g * where(x <= -3, 0.0, where(x < 3, x / 3 + 0.5, 1.0)),)
 
 
 def _check_approximate(approximate):
