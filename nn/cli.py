@@ -2,6 +2,7 @@
 
     python -m nn train resnet            # seed 000: residual network on generated spirals
     python -m nn train mlp               # seeds 001-003: an MLP on scikit-learn's 8x8 digits
+    python -m nn train cnn               # issue #15: a convolutional network on the same digits
     python -m nn evaluate runs/resnet/model.npz
     python -m nn graph resnet --out graph.svg
 
@@ -25,6 +26,8 @@ DEFAULTS = {  # per model: what the bare command trains
                    lr=0.05, epochs=300, batch_size=0),
     "mlp": dict(data="digits", samples=0, depth=2, width=64, step=0.0, optimizer="adam",
                 lr=0.01, epochs=15, batch_size=32),
+    "cnn": dict(data="digits", samples=0, depth=2, width=128, step=0.0, optimizer="adam",
+                lr=0.003, epochs=28, batch_size=128),  # issue #15: nn.CNN (depth: conv blocks)
 }
 
 
@@ -68,6 +71,13 @@ def build_model(kind: str, args, n_features: int, n_classes: int):
             return 0.5 * nn.mse_loss(z, ag.Tensor(c, dtype=z.dtype), reduction="sum")
 
         return model, loss, accuracy
+    if kind == "cnn":  # conv blocks of 32, 64, ... channels, then a hidden layer of `width`
+        side = int(round(np.sqrt(n_features)))
+        if side * side != n_features:
+            raise ValueError(f"the CNN needs square one-channel images; {n_features} features are not")
+        channels = [32 * 2 ** k for k in range(args.depth)]
+        model = nn.CNN(side, channels, args.width, n_classes, dropout=0.25, rng=rng)
+        return model, nn.cross_entropy, accuracy
     sizes = [n_features] + [args.width] * args.depth + [n_classes]
     model = nn.MLP(sizes, activation="relu", rng=rng)
     return model, nn.cross_entropy, accuracy
@@ -140,7 +150,8 @@ def cmd_graph(args) -> int:
         ns = argparse.Namespace(**{**defaults, "seed": 0, "depth": args.depth or defaults["depth"]})
         n_features, n_classes = (ns.width, 2) if args.model == "resnet" else (64, 10)
         model = build_model(args.model, ns, n_features, n_classes)[0]
-    n_in = model.dim if isinstance(model, nn.ResNet) else model.sizes[0]
+    n_in = (model.dim if isinstance(model, nn.ResNet) else model.side ** 2 if isinstance(model, nn.CNN)
+            else model.sizes[0])
     X = np.random.default_rng(0).standard_normal((4, n_in))
     print("wrote " + draw_graph(model, X, args.out, collapse=args.collapse))
     return 0
