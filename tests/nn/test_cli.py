@@ -46,7 +46,7 @@ def test_graph_command_draws_a_model(tmp_path, capsys):
 
 
 @pytest.mark.parametrize("argv, words", [
-    (["train", "cnn"], "invalid choice: 'cnn'"),
+    (["train", "transformer"], "invalid choice: 'transformer'"),
     (["train", "mlp", "--lr", "fast"], "invalid float value: 'fast'"),
     (["train", "mlp", "--data", "mnist:/no/such/folder"], "/no/such/folder"),
     (["train", "mlp", "--data", "imagenet"], "unknown data 'imagenet'"),
