@@ -311,6 +311,14 @@ CASES += [
      [(1, 2, 4, 4)], "real", False),
     ("avg_pool2d", lambda x: ag.avg_pool2d(x, 2, stride=1), lambda x: pool_ref(x, 2, 1, np.mean),
      [(2, 2, 3, 4)], "real", True),
+    ("einsum_ellipsis_broadcast", lambda x, y: ag.einsum("...ij,...jk->...ik", x, y),
+     lambda x, y: np.einsum("...ij,...jk->...ik", x, y), [(2, 1, 3, 4), (5, 4, 2)], "real", True),
+    ("einsum_ellipsis_implicit", lambda x, y: ag.einsum("...i,...i", x, y),
+     lambda x, y: np.einsum("...i,...i", x, y), [(2, 3), (3,)], "real", True),
+    ("einsum_diagonal", lambda x: ag.einsum("bii->bi", x), lambda x: np.einsum("bii->bi", x), [(2, 3, 3)], "real", True),
+    ("einsum_trace", lambda x: ag.einsum("ii", x), lambda x: np.einsum("ii", x), [(3, 3)], "real", True),
+    ("einsum_repeated_two_operands", lambda x, y: ag.einsum("ij,jj->i", x, y),
+     lambda x, y: np.einsum("ij,jj->i", x, y), [(2, 3), (3, 3)], "real", True),
 ]
 
 

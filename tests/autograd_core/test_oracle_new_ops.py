@@ -419,6 +419,20 @@ def test_conv2d_refuses_mismatched_channels_naming_the_shapes():
         ag.conv2d(ag.Tensor(np.zeros((2, 3, 5, 5))), ag.Tensor(np.zeros((4, 2, 3, 3))))
 
 
+# --- einsum: '...' and repeated subscripts --------------------------------------------------------
+
+EINSUM_FORMS = [("ii->i", [(3, 3)]), ("ii", [(4, 4)]), ("iij->j", [(3, 3, 2)]), ("iii->", [(2, 2, 2)]),
+                ("bii->b", [(2, 3, 3)]), ("ij,jj->i", [(2, 3), (3, 3)]),
+                ("...ij,...jk->...ik", [(2, 1, 3, 4), (5, 4, 2)]), ("i...->...", [(3, 2, 4)]),
+                ("...i,...i", [(2, 3), (3,)]), ("...,...->...", [(), (2,)]), ("ij...,j->i...", [(2, 3, 0), (3,)])]
+
+
+@pytest.mark.parametrize("subscripts, shapes", EINSUM_FORMS, ids=[f[0] for f in EINSUM_FORMS])
+def test_einsum_forms_match_torch(subscripts, shapes):
+    arrays = [values(s, k) for k, s in enumerate(shapes)]
+    compare(lambda *a: ag.einsum(subscripts, *a), lambda *a: torch.einsum(subscripts, *a), arrays)
+
+
 # --- float32 stays float32 -----------------------------------------------------------------------
 
 @pytest.mark.parametrize("fn", [ag.sin, ag.erf, ag.gelu, ag.mish, lambda t: t.cumprod(0), lambda t: t.prod(),
