@@ -11,6 +11,7 @@ from autograd_core.tensor import Tensor  # isort: skip
 from autograd_core import func
 from autograd_core.backprop import grad
 from autograd_core.creation import (
+    eye, linspace,
     arange, full, ones, ones_like, rand, randn, tensor, zeros, zeros_like,
 )
 from autograd_core.function import Function
@@ -26,6 +27,17 @@ from autograd_core.ops import (
     log, log_softmax, logsumexp, matmul, max, maximum, mean, min, minimum, multiply, negative,
     power, relu, reshape, residual_linear, sigmoid, softmax, softplus, sqrt, stack, subtract, sum, swapaxes, tanh,
     transpose, var, where,
+)
+from autograd_core.ops import NEW_OPS as _NEW_OPS
+from autograd_core.ops import (  # noqa: F811 (softplus: with beta) the issue #15 ops
+    add_along_axis, all, any, arccos, arccosh, arcsin, arcsinh, arctan, arctan2, arctanh,
+    argmax, argmin, argsort, array_split, avg_pool2d, ceil, celu, conv1d, conv2d, cos, cosh,
+    cumprod, cumsum, diag, diagonal, elu, erf, exp2, expand_dims, expm1, flip, floor,
+    floor_divide, gelu, hardsigmoid, hardswish, hardtanh, isfinite, isinf, isnan, log10, log1p,
+    log2, logaddexp, logical_and, logical_not, logical_or, logical_xor, logsigmoid, max_pool2d,
+    mish, one_hot, pad, partition, prod, remainder, softplus, repeat, roll, round, selu, sign, silu, sin,
+    sinh, softsign, sort, split, squeeze, std, take_along_axis, tan, tile, topk, trace, tril,
+    triu, trunc,
 )
 from autograd_core.viz import draw, to_dot
 
@@ -43,3 +55,4 @@ __all__ = [
     "softplus", "sqrt", "stack", "subtract", "sum", "swapaxes", "tanh", "transpose", "var", "where",
     "to_dot", "draw",
 ]
+__all__ += [n for n in _NEW_OPS if n[0].islower()] + ["eye", "linspace"]

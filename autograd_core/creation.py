@@ -34,6 +34,17 @@ def arange(*args, dtype=None) -> Tensor:
     return Tensor(np.arange(*args, dtype=dtype))
 
 
+def eye(n, m=None, k=0, dtype=np.float64, requires_grad=False) -> Tensor:
+    """An n x m matrix with ones on diagonal k (np.eye)."""
+    return Tensor(np.eye(n, m, k, dtype=dtype), requires_grad=requires_grad)
+
+
+def linspace(start, stop, num=50, endpoint=True, dtype=np.float64, requires_grad=False) -> Tensor:
+    """`num` evenly spaced values from start to stop (np.linspace)."""
+    return Tensor(np.linspace(start, stop, num, endpoint=endpoint, dtype=dtype),
+                  requires_grad=requires_grad)
+
+
 def randn(*shape, rng=None, dtype=np.float64, requires_grad=False) -> Tensor:
     """Standard normal samples; pass `rng` (a np.random.Generator) for reproducible draws."""
     rng = np.random.default_rng() if rng is None else rng

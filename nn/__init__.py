@@ -21,6 +21,18 @@ from nn.losses import (
 from nn.models import MLP, ResidualBlock, ResNet
 from nn.module import Module, Parameter
 from nn.serialization import load, register_model, save
+# issue #15: convolution, pooling, normalisation, dropout and the activations
+from nn.activations import (
+    CELU, ELU, GELU, SELU, Hardsigmoid, Hardswish, Hardtanh, LogSigmoid, Mish, SiLU, Softplus,
+    Softsign,
+)
+from nn.activations import ACTIVATIONS as _NEW_ACTIVATIONS
+from nn.conv import AvgPool2d, Conv2d, Flatten, MaxPool2d
+from nn.models import CNN
+from nn.norm import Dropout, LayerNorm
+
+for _cls in _NEW_ACTIVATIONS + [AvgPool2d, Conv2d, Flatten, MaxPool2d, CNN, Dropout, LayerNorm]:
+    register_model(_cls)
 
 __all__ = [
     "Parameter", "Module", "Linear", "Sequential", "ReLU", "LeakyReLU", "Sigmoid", "Tanh",
@@ -28,3 +40,5 @@ __all__ = [
     "binary_cross_entropy", "binary_cross_entropy_with_logits", "save", "load", "register_model",
     "optim", "init", "data", "train",
 ]
+__all__ += ["CNN", "Conv2d", "MaxPool2d", "AvgPool2d", "Flatten", "Dropout", "LayerNorm"]
+__all__ += [c.__name__ for c in _NEW_ACTIVATIONS]

@@ -2,6 +2,7 @@
 
     python -m nn train resnet            # seed 000: residual network on generated spirals
     python -m nn train mlp               # seeds 001-004: an MLP, here on scikit-learn's 8x8 digits
+    python -m nn train cnn               # a convolutional network on the same digits
     python -m nn evaluate runs/resnet/model.safetensors
     python -m nn graph resnet --out graph.svg
 
@@ -32,6 +33,8 @@ DEFAULTS = {  # per model: what the bare command trains (a few seconds each)
                    lr=0.05, epochs=200, batch_size=32),
     "mlp": dict(data="digits", samples=0, depth=2, width=64, step=0.0, optimizer="adam",
                 lr=0.01, epochs=15, batch_size=32),
+    "cnn": dict(data="digits", samples=0, depth=2, width=128, step=0.0, optimizer="adam",
+                lr=0.003, epochs=28, batch_size=128),  # nn.CNN; depth: its conv blocks
 }
 
 # option -> (type, smallest, largest, what it means): every numeric option is checked here
@@ -106,6 +109,13 @@ def build_model(kind: str, args, n_features: int, n_classes: int):
             raise ValueError(f"the residual network classifies two classes; the data has {n_classes}")
         model = nn.ResNet(max(args.width, n_features), args.depth, step=args.step, rng=rng)
         return model, resnet_loss, {"accuracy": accuracy, "point_loss": resnet_point_loss}
+    if kind == "cnn":  # conv blocks of 32, 64, ... channels, then a hidden layer of `width`
+        side = int(round(np.sqrt(n_features)))
+        if side * side != n_features:
+            raise ValueError(f"the CNN needs square one-channel images; {n_features} features are not")
+        channels = [32 * 2 ** k for k in range(args.depth)]
+        model = nn.CNN(side, channels, args.width, n_classes, dropout=0.25, rng=rng)
+        return model, nn.cross_entropy, {"accuracy": accuracy}
     sizes = [n_features] + [args.width] * args.depth + [n_classes]
     model = nn.MLP(sizes, activation="relu", rng=rng)
     return model, nn.cross_entropy, {"accuracy": accuracy}
@@ -260,10 +270,10 @@ def cmd_graph(args) -> int:
     check_ranges(args)
     saved = os.path.isfile(args.model) or args.model.endswith((".safetensors", ".npz"))
     if not saved and args.model not in DEFAULTS:
-        raise ValueError(f"unknown model {args.model!r}: use resnet, mlp or a saved "
-                         ".safetensors file")
+        raise ValueError(f"unknown model {args.model!r}: use {', '.join(sorted(DEFAULTS))} or "
+                         "a saved .safetensors file")
     model = nn.load(args.model) if saved else None
-    kind = ("resnet" if isinstance(model, nn.ResNet) else "mlp") if saved else args.model
+    kind = _kind(model) if saved else args.model
     ns = argparse.Namespace(**DEFAULTS[kind], seed=0)
     if saved:  # the data it was trained on
         settings = _saved_settings(args.model)
@@ -277,6 +287,11 @@ def cmd_graph(args) -> int:
                               collapse=True if args.collapse else None)
     print("wrote " + ", ".join(plots.draw_graph(dot, args.out)))
     return 0
+
+
+def _kind(model) -> str:
+    """The CLI's name for a loaded model's architecture."""
+    return "resnet" if isinstance(model, nn.ResNet) else "cnn" if isinstance(model, nn.CNN) else "mlp"
 
 
 def _default(key):

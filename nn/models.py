@@ -121,3 +121,52 @@ class ResNet(Module):
 
     def extra_repr(self):
         return f"dim={self.dim}, depth={self.depth}, step={self.step}"
+
+
+class CNN(Module):
+    """A small convolutional classifier for square one-channel images such as the 8x8 digits or
+    28x28 MNIST, given as flat rows (N, side * side) or as (N, 1, side, side).
+
+        blocks.k:  Conv2d(3x3, padding 1) -> ReLU -> MaxPool2d(2)       k = 0 .. len(channels)-1
+        head:      Flatten -> Linear(hidden) -> ReLU -> Dropout(dropout) -> Linear(n_classes)  (logits)
+
+    Parameter names and layouts are PyTorch's (blocks.0.weight (16, 1, 3, 3), ...).
+    """
+
+    def __init__(self, side=8, channels=(32, 64), hidden=128, n_classes=10, dropout=0.0, *, rng=None,
+                 dtype=np.float64):
+        from nn.conv import Conv2d  # local: nn.conv and nn.norm import nothing from here
+        from nn.norm import Dropout
+        self.side, self.channels = int(side), [int(c) for c in channels]
+        self.hidden, self.n_classes, self.dtype = int(hidden), int(n_classes), np.dtype(dtype).name
+        rng = np.random.default_rng(rng)
+        size, widths = self.side, [1] + self.channels
+        for _ in self.channels:
+            size //= 2
+        if size < 1:
+            raise ValueError(f"CNN: {len(self.channels)} pooling steps do not fit images of side {side}")
+        self.blocks = [Conv2d(a, b, 3, padding=1, rng=rng, dtype=dtype) for a, b in zip(widths[:-1], widths[1:])]
+        self.hidden_layer = Linear(widths[-1] * size * size, self.hidden, rng=rng, dtype=dtype)
+        self.out = Linear(self.hidden, self.n_classes, rng=rng, dtype=dtype)
+        self.dropout = Dropout(dropout, rng=rng)
+
+    def forward(self, x):
+        n = np.shape(x)[0]
+        if np.shape(x)[1:] not in ((self.side * self.side,), (1, self.side, self.side)):
+            raise ValueError(f"CNN(side={self.side}) needs inputs (N, {self.side * self.side}) or "
+                             f"(N, 1, {self.side}, {self.side}), got shape {np.shape(x)}")
+        x = ag.reshape(x, (n, 1, self.side, self.side))
+        for conv in self.blocks:
+            x = ag.max_pool2d(ag.relu(conv(x)), 2)
+        x = self.hidden_layer(ag.reshape(x, (n, -1)), activation=_RELU)
+        return self.out(self.dropout(x))
+
+    def get_config(self):
+        return {"side": self.side, "channels": self.channels, "hidden": self.hidden,
+                "n_classes": self.n_classes, "dropout": self.dropout.p, "dtype": self.dtype}
+
+    def extra_repr(self):
+        return f"side={self.side}, channels={self.channels}, hidden={self.hidden}"
+
+
+_RELU = make_activation("relu")

@@ -45,6 +45,11 @@ assert report.first_wrong.op == "Swish" and report.first_wrong.scope == "1"
 assert [n.status for n in report].count("wrong") == 1
 assert fixed_report.ok
 """,
+    "05_convolution.ipynb": """
+assert loop_error < 1e-12 and grad_error < 1e-12
+assert ok_ops and ok_op and ok_op2
+assert test_accuracy >= 0.95
+""",
 }
 
 

@@ -17,6 +17,51 @@ from autograd_core.ops.shape import (
     broadcast_to, concatenate, getitem, reshape, stack, swapaxes, transpose,
 )
 
+from autograd_core.ops.activations import (
+    Hardsigmoid, Hardswish, Hardtanh, celu, elu, gelu, hardsigmoid, hardswish, hardtanh, logsigmoid,
+    mish, selu, silu, softsign,
+)
+from autograd_core.ops.activations import softplus  # noqa: F811 (with beta; replaces elementwise's)
+from autograd_core.ops.composite import std
+from autograd_core.ops.conv import (
+    Conv2d, Conv2dInputGrad, Conv2dWeightGrad, avg_pool2d, conv1d, conv2d, max_pool2d,
+)
+from autograd_core.ops.cumulative import CumProd, CumSum, Prod, argmax, argmin, cumprod, cumsum, prod
+from autograd_core.ops.indexing import (
+    AddAlongAxis, Flip, Pad, Roll, TakeAlongAxis, add_along_axis, array_split, diag, diagonal,
+    expand_dims, flip, one_hot, pad, repeat, roll, split, squeeze, take_along_axis, tile, trace,
+    tril, triu,
+)
+from autograd_core.ops.piecewise import (
+    Ceil, Floor, FloorDivide, Remainder, Round, Sign, Trunc, all, any, ceil, floor, floor_divide,
+    isfinite, isinf, isnan, logical_and, logical_not, logical_or, logical_xor, remainder, round,
+    sign, trunc,
+)
+from autograd_core.ops.sorting import argsort, partition, sort, topk
+from autograd_core.ops.trig import (
+    Arccos, Arccosh, Arcsin, Arcsinh, Arctan, Arctan2, Arctanh, Cos, Cosh, Erf, Exp2, Expm1,
+    LogAddExp, Log10, Log1p, Log2, Sin, Sinh, Tan, arccos, arccosh, arcsin, arcsinh, arctan,
+    arctan2, arctanh, cos, cosh, erf, exp2, expm1, log10, log1p, log2, logaddexp, sin, sinh, tan,
+)
+
+NEW_OPS = [  # issue #15
+    "Hardsigmoid", "Hardswish", "Hardtanh", "celu", "elu", "gelu", "hardsigmoid", "hardswish",
+    "hardtanh", "logsigmoid", "mish", "selu", "silu", "softsign", "std",
+    "Conv2d", "Conv2dInputGrad", "Conv2dWeightGrad", "avg_pool2d", "conv1d", "conv2d", "max_pool2d",
+    "CumProd", "CumSum", "Prod", "argmax", "argmin", "cumprod", "cumsum", "prod",
+    "AddAlongAxis", "Flip", "Pad", "Roll", "TakeAlongAxis", "add_along_axis", "array_split", "diag",
+    "diagonal", "expand_dims", "flip", "one_hot", "pad", "repeat", "roll", "split", "squeeze",
+    "take_along_axis", "tile", "trace", "tril", "triu",
+    "Ceil", "Floor", "FloorDivide", "Remainder", "Round", "Sign", "Trunc", "all", "any", "ceil",
+    "floor", "floor_divide", "isfinite", "isinf", "isnan", "logical_and", "logical_not",
+    "logical_or", "logical_xor", "remainder", "round", "sign", "trunc",
+    "argsort", "partition", "sort", "topk",
+    "Arccos", "Arccosh", "Arcsin", "Arcsinh", "Arctan", "Arctan2", "Arctanh", "Cos", "Cosh", "Erf",
+    "Exp2", "Expm1", "LogAddExp", "Log10", "Log1p", "Log2", "Sin", "Sinh", "Tan", "arccos",
+    "arccosh", "arcsin", "arcsinh", "arctan", "arctan2", "arctanh", "cos", "cosh", "erf", "exp2",
+    "expm1", "log10", "log1p", "log2", "logaddexp", "sin", "sinh", "tan",
+]
+
 __all__ = [
     "Abs", "Add", "AddScalar", "AddScaled", "Affine", "BroadcastTo", "Cast", "Clip", "Concatenate",
     "Div", "Einsum", "Exp", "GetItem", "LeakyRelu", "Log", "LogSumExp", "MatMul", "Max", "Maximum",
@@ -29,3 +74,4 @@ __all__ = [
     "residual_linear", "sigmoid", "softmax", "softplus", "sqrt", "stack", "subtract", "sum", "swapaxes", "tanh",
     "transpose", "var", "where",
 ]
+__all__ += NEW_OPS

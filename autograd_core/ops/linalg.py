@@ -202,7 +202,8 @@ def residual_linear(x, weight, bias=None, step=1.0, activation=None):
     return op(x, weight) if bias is None else op(x, weight, bias)
 
 
-def einsum(subscripts, *operands): return Einsum(subscripts)(*operands)
+def einsum(subscripts, *operands): return _einsum(subscripts, *operands)  # '...', repeats: einsum_forms
 
 
 from autograd_core.ops.shape import broadcast_to  # noqa: E402
+from autograd_core.ops.einsum_forms import einsum as _einsum  # noqa: E402

@@ -168,6 +168,178 @@ CASES += [
      lambda x, y, z: np.einsum("ij,jk,k->i", x, y, z), [(3, 4), (4, 2), (2,)], "real", True),
 ]
 
+
+# --- issue #15: the ops users reach for (one block, so the completeness test covers them) -------
+from autograd_core.ops import Conv2dInputGrad, Conv2dWeightGrad  # noqa: E402
+
+_erf_ref = np.vectorize(__import__("math").erf)
+
+
+def conv2d_ref(x, w, b=None, stride=(1, 1), padding=(0, 0), dilation=(1, 1), groups=1):
+    """A direct loop over output pixels: the definition of cross-correlation."""
+    x = np.pad(x, ((0, 0), (0, 0), (padding[0],) * 2, (padding[1],) * 2))
+    n, c, h, wd = x.shape
+    o, cg, kh, kw = w.shape
+    oh = (h - dilation[0] * (kh - 1) - 1) // stride[0] + 1
+    ow = (wd - dilation[1] * (kw - 1) - 1) // stride[1] + 1
+    out = np.zeros((n, o, oh, ow))
+    og = o // groups
+    for oc in range(o):
+        gi = oc // og
+        for i in range(oh):
+            for j in range(ow):
+                rows = i * stride[0] + dilation[0] * np.arange(kh)
+                cols = j * stride[1] + dilation[1] * np.arange(kw)
+                patch = x[:, gi * cg:(gi + 1) * cg][:, :, rows][:, :, :, cols]
+                out[:, oc, i, j] = np.sum(patch * w[oc], axis=(1, 2, 3))
+    return out if b is None else out + b[:, None, None]
+
+
+def pool_ref(x, k, s, reduce):
+    n, c, h, w = x.shape
+    oh, ow = (h - k) // s + 1, (w - k) // s + 1
+    return np.array([[[[reduce(x[a, b, i * s:i * s + k, j * s:j * s + k]) for j in range(ow)]
+                       for i in range(oh)] for b in range(c)] for a in range(n)])
+
+
+_MASK = np.array([[1.0, 0.0, 1.0, 1.0], [1.0, 1.0, 1.0, 0.0], [0.0, 1.0, 1.0, 1.0]])  # zeros in products
+_IDX = np.array([[0, 2, 2, 1, 3], [3, 3, 0, 0, 1], [1, 0, 2, 0, 0]])  # repeated indices
+_SIN_T = lambda f: (lambda x: f(x * 0.5))  # noqa: E731 (|x| in [0.25, 0.75] from the "away" domain)
+for s in UNARY_SHAPES:
+    CASES += [
+        (f"sin{s}", ag.sin, np.sin, [s], "real", True),
+        (f"cos{s}", ag.cos, np.cos, [s], "real", True),
+        (f"tan{s}", ag.tan, np.tan, [s], "away", True),
+        (f"arcsin{s}", _SIN_T(ag.arcsin), _SIN_T(np.arcsin), [s], "away", True),
+        (f"arccos{s}", _SIN_T(ag.arccos), _SIN_T(np.arccos), [s], "away", True),
+        (f"arctan{s}", ag.arctan, np.arctan, [s], "real", True),
+        (f"sinh{s}", ag.sinh, np.sinh, [s], "real", True),
+        (f"cosh{s}", ag.cosh, np.cosh, [s], "real", True),
+        (f"arcsinh{s}", ag.arcsinh, np.arcsinh, [s], "real", True),
+        (f"arccosh{s}", lambda x: ag.arccosh(x + 1), lambda x: np.arccosh(x + 1), [s], "pos", True),
+        (f"arctanh{s}", _SIN_T(ag.arctanh), _SIN_T(np.arctanh), [s], "away", True),
+        (f"log1p{s}", ag.log1p, np.log1p, [s], "pos", True),
+        (f"expm1{s}", ag.expm1, np.expm1, [s], "real", True),
+        (f"log2{s}", ag.log2, np.log2, [s], "pos", True),
+        (f"log10{s}", ag.log10, np.log10, [s], "pos", True),
+        (f"exp2{s}", ag.exp2, np.exp2, [s], "real", True),
+        (f"erf{s}", ag.erf, _erf_ref, [s], "real", True),
+        (f"gelu{s}", ag.gelu, lambda x: 0.5 * x * (1 + _erf_ref(x / np.sqrt(2))), [s], "real", True),
+        (f"gelu_tanh{s}", lambda x: ag.gelu(x, approximate="tanh"),
+         lambda x: 0.5 * x * (1 + np.tanh(np.sqrt(2 / np.pi) * (x + 0.044715 * x ** 3))), [s], "real", True),
+        (f"silu{s}", ag.silu, lambda x: x / (1 + np.exp(-x)), [s], "real", True),
+        (f"elu{s}", lambda x: ag.elu(x, 0.5), lambda x: np.where(x > 0, x, 0.5 * np.expm1(x)), [s], "away", False),
+        (f"selu{s}", ag.selu, lambda x: 1.0507009873554805 * np.where(x > 0, x, 1.6732632423543772 * np.expm1(x)),
+         [s], "away", False),
+        (f"celu{s}", lambda x: ag.celu(x, 2.0), lambda x: np.where(x > 0, x, 2.0 * np.expm1(x / 2.0)), [s], "away", False),
+        (f"mish{s}", ag.mish, lambda x: x * np.tanh(np.logaddexp(0, x)), [s], "real", True),
+        (f"softsign{s}", ag.softsign, lambda x: x / (1 + np.abs(x)), [s], "away", True),
+        (f"hardtanh{s}", lambda x: ag.hardtanh(x, -0.8, 1.2), lambda x: np.clip(x, -0.8, 1.2), [s], "away", False),
+        (f"hardsigmoid{s}", lambda x: ag.hardsigmoid(4 * x), lambda x: np.clip(4 * x / 6 + 0.5, 0, 1), [s], "away", False),
+        (f"hardswish{s}", lambda x: ag.hardswish(4 * x), lambda x: 4 * x * np.clip(4 * x / 6 + 0.5, 0, 1), [s], "away", False),
+        (f"logsigmoid{s}", ag.logsigmoid, lambda x: -np.logaddexp(0, -x), [s], "real", True),
+        (f"softplus_beta{s}", lambda x: ag.softplus(x, beta=2.0), lambda x: np.logaddexp(0, 2 * x) / 2, [s], "real", True),
+        (f"sign{s}", lambda x: ag.sign(x) * x, lambda x: np.sign(x) * x, [s], "away", False),
+        (f"floor{s}", lambda x: ag.floor(3 * x) + x, lambda x: np.floor(3 * x) + x, [s], "real", False),
+        (f"ceil{s}", lambda x: ag.ceil(3 * x) + x, lambda x: np.ceil(3 * x) + x, [s], "real", False),
+        (f"round{s}", lambda x: ag.round(3 * x, 1) + x, lambda x: np.round(3 * x, 1) + x, [s], "real", False),
+        (f"trunc{s}", lambda x: ag.trunc(3 * x) + x, lambda x: np.trunc(3 * x) + x, [s], "real", False),
+        (f"remainder{s}", lambda x: x * 3 % 0.7, lambda x: np.remainder(x * 3, 0.7), [s], "real", False),
+        (f"floor_divide{s}", lambda x: x * 3 // 0.7 + x, lambda x: np.floor_divide(x * 3, 0.7) + x, [s], "real", False),
+    ]
+CASES += [
+    ("arctan2", ag.arctan2, np.arctan2, [(3, 4), (4,)], "away", True),
+    ("logaddexp", ag.logaddexp, np.logaddexp, [(3, 1), (4,)], "real", True),
+    ("remainder_both", lambda x, y: x % y, np.remainder, [(3, 4), (4,)], "pos", False),
+    ("rfloordiv", lambda x: 2.0 // x + x, lambda x: 2.0 // x + x, [(3,)], "pos", False),
+    ("rmod", lambda x: 2.0 % x, lambda x: 2.0 % x, [(3,)], "pos", False),
+    ("std_ddof1", lambda x: x.std(axis=(0, -1), ddof=1), lambda x: x.std(axis=(0, -1), ddof=1), [(2, 3, 4)], "real", True),
+    ("var_ddof1_keepdims", lambda x: x.var(axis=1, keepdims=True, ddof=1),
+     lambda x: x.var(axis=1, keepdims=True, ddof=1), [(2, 3, 4)], "real", True),
+    ("prod", lambda x: x.prod(axis=(0, 2)), lambda x: x.prod(axis=(0, 2)), [(2, 3, 4)], "real", True),
+    ("prod_zeros", lambda x: (x * _MASK).prod(axis=-1, keepdims=True),
+     lambda x: (x * _MASK).prod(axis=-1, keepdims=True), [(3, 4)], "real", True),
+    ("prod_all_zeros", lambda x: (x * _MASK).prod(), lambda x: (x * _MASK).prod(), [(3, 4)], "real", True),
+    ("cumsum", lambda x: x.cumsum(axis=-2), lambda x: x.cumsum(axis=-2), [(2, 3, 4)], "real", True),
+    ("cumsum_flat", lambda x: x.cumsum(), lambda x: x.cumsum(), [(3, 4)], "real", True),
+    ("cumprod", lambda x: x.cumprod(axis=0), lambda x: x.cumprod(axis=0), [(3, 4)], "real", True),
+    ("cumprod_zeros", lambda x: (x * _MASK).cumprod(axis=1), lambda x: (x * _MASK).cumprod(axis=1),
+     [(3, 4)], "real", True),
+    ("cumprod_zeros_axis0", lambda x: (x * _MASK.T).cumprod(axis=0), lambda x: (x * _MASK.T).cumprod(axis=0),
+     [(4, 3)], "real", True),
+    ("take_along_axis", lambda x: ag.take_along_axis(x, _IDX, 1), lambda x: np.take_along_axis(x, _IDX, 1),
+     [(3, 4)], "real", True),
+    ("take_along_axis_broadcast", lambda x: ag.take_along_axis(x, _IDX[:1], 1),
+     lambda x: np.take_along_axis(x, _IDX[:1], 1), [(3, 4)], "real", True),
+    ("add_along_axis", lambda x, v: ag.add_along_axis(x, _IDX, v, -1),
+     lambda x, v: x + scatter_add_ref(v, (np.arange(3)[:, None], _IDX), (3, 4)), [(3, 4), (3, 5)], "real", True),
+    ("squeeze", lambda x: ag.squeeze(x, (0, -1)), lambda x: np.squeeze(x, (0, -1)), [(1, 3, 1)], "real", True),
+    ("expand_dims", lambda x: ag.expand_dims(x, (0, -1)), lambda x: np.expand_dims(x, (0, -1)), [(2, 3)], "real", True),
+    ("flip", lambda x: ag.flip(x, (0, -1)), lambda x: np.flip(x, (0, -1)), [(2, 3, 4)], "real", True),
+    ("roll", lambda x: ag.roll(x, (1, -2), (0, 2)), lambda x: np.roll(x, (1, -2), (0, 2)), [(2, 3, 4)], "real", True),
+    ("roll_flat", lambda x: ag.roll(x, 5), lambda x: np.roll(x, 5), [(3, 4)], "real", True),
+    ("repeat", lambda x: ag.repeat(x, [1, 0, 3], axis=0), lambda x: np.repeat(x, [1, 0, 3], axis=0), [(3, 2)], "real", True),
+    ("tile", lambda x: ag.tile(x, (2, 1, 3)), lambda x: np.tile(x, (2, 1, 3)), [(3, 2)], "real", True),
+    ("pad_constant", lambda x: ag.pad(x, ((1, 0), (2, 3)), constant_values=0.5),
+     lambda x: np.pad(x, ((1, 0), (2, 3)), constant_values=0.5), [(3, 2)], "real", True),
+    ("pad_reflect", lambda x: ag.pad(x, 2, mode="reflect"), lambda x: np.pad(x, 2, mode="reflect"), [(3, 4)], "real", True),
+    ("pad_edge", lambda x: ag.pad(x, (1, 2), mode="edge"), lambda x: np.pad(x, (1, 2), mode="edge"), [(3, 4)], "real", True),
+    ("split", lambda x: ag.split(x, [1, 3], axis=1)[1], lambda x: np.split(x, [1, 3], axis=1)[1], [(3, 4)], "real", True),
+    ("array_split", lambda x: ag.array_split(x, 3, axis=-1)[0], lambda x: np.array_split(x, 3, axis=-1)[0],
+     [(3, 4)], "real", True),
+    ("tril", lambda x: ag.tril(x, -1), lambda x: np.tril(x, -1), [(2, 3, 4)], "real", True),
+    ("triu", lambda x: ag.triu(x, 1), lambda x: np.triu(x, 1), [(3, 4)], "real", True),
+    ("diagonal", lambda x: ag.diagonal(x, 1, 0, 2), lambda x: np.diagonal(x, 1, 0, 2), [(3, 2, 4)], "real", True),
+    ("diag_vector", lambda x: ag.diag(x, -1), lambda x: np.diag(x, -1), [(3,)], "real", True),
+    ("trace", lambda x: ag.trace(x, -1), lambda x: np.trace(x, -1), [(3, 4)], "real", True),
+    ("sort", lambda x: ag.sort(x, axis=0), lambda x: np.sort(x, axis=0), [(3, 4)], "real", True),
+    ("sort_flat", lambda x: ag.sort(x, axis=None), lambda x: np.sort(x, axis=None), [(3, 4)], "real", True),
+    ("topk", lambda x: ag.topk(x, 2)[0], lambda x: -np.sort(-x, axis=-1)[:, :2], [(3, 4)], "real", True),
+    ("partition_kth", lambda x: ag.partition(x, 2)[:, 2], lambda x: np.partition(x, 2)[:, 2], [(3, 4)], "real", True),
+    ("conv2d", lambda x, w, b: ag.conv2d(x, w, b, stride=(2, 1), padding=(1, 2), dilation=(1, 2), groups=2),
+     lambda x, w, b: conv2d_ref(x, w, b, (2, 1), (1, 2), (1, 2), 2), [(2, 4, 5, 4), (4, 2, 2, 2), (4,)], "real", True),
+    ("conv2d_plain", ag.conv2d, conv2d_ref, [(1, 2, 4, 4), (3, 2, 3, 3)], "real", True),
+    ("conv2d_input_grad", lambda g, w: Conv2dInputGrad((1, 2, 5, 4), (2, 1), (1, 1), 1)(g, w),
+     lambda g, w: _input_grad_ref(g, w, (1, 2, 5, 4), 2), [(1, 3, 2, 3), (3, 2, 2, 2)], "real", True),
+    ("conv2d_weight_grad", lambda x, g: Conv2dWeightGrad((3, 2, 2, 2), (2, 1), (1, 1), 1)(x, g),
+     lambda x, g: _weight_grad_ref(x, g, (3, 2, 2, 2), 2), [(1, 2, 5, 4), (1, 3, 2, 3)], "real", True),
+    ("conv1d", lambda x, w: ag.conv1d(x, w, stride=2, padding=1),
+     lambda x, w: conv2d_ref(x[:, :, None], w[:, :, None], stride=(1, 2), padding=(0, 1))[:, :, 0],
+     [(2, 3, 7), (4, 3, 3)], "real", True),
+    ("max_pool2d", lambda x: ag.max_pool2d(x, 2), lambda x: pool_ref(x, 2, 2, np.max), [(2, 2, 4, 5)], "real", False),
+    ("max_pool2d_overlap", lambda x: ag.max_pool2d(x, 3, stride=1), lambda x: pool_ref(x, 3, 1, np.max),
+     [(1, 2, 4, 4)], "real", False),
+    ("avg_pool2d", lambda x: ag.avg_pool2d(x, 2, stride=1), lambda x: pool_ref(x, 2, 1, np.mean),
+     [(2, 2, 3, 4)], "real", True),
+    ("einsum_ellipsis_broadcast", lambda x, y: ag.einsum("...ij,...jk->...ik", x, y),
+     lambda x, y: np.einsum("...ij,...jk->...ik", x, y), [(2, 1, 3, 4), (5, 4, 2)], "real", True),
+    ("einsum_ellipsis_implicit", lambda x, y: ag.einsum("...i,...i", x, y),
+     lambda x, y: np.einsum("...i,...i", x, y), [(2, 3), (3,)], "real", True),
+    ("einsum_diagonal", lambda x: ag.einsum("bii->bi", x), lambda x: np.einsum("bii->bi", x), [(2, 3, 3)], "real", True),
+    ("einsum_trace", lambda x: ag.einsum("ii", x), lambda x: np.einsum("ii", x), [(3, 3)], "real", True),
+    ("einsum_repeated_two_operands", lambda x, y: ag.einsum("ij,jj->i", x, y),
+     lambda x, y: np.einsum("ij,jj->i", x, y), [(2, 3), (3, 3)], "real", True),
+]
+
+
+def _input_grad_ref(g, w, shape, stride):
+    """d/dx of sum(g * conv2d(x, w, stride)) by the transpose of the loop definition."""
+    out = np.zeros(shape)
+    for i in range(g.shape[2]):
+        for j in range(g.shape[3]):
+            out[:, :, i * stride:i * stride + w.shape[2], j:j + w.shape[3]] += np.einsum(
+                "no,ochw->nchw", g[:, :, i, j], w)
+    return out
+
+
+def _weight_grad_ref(x, g, shape, stride):
+    out = np.zeros(shape)
+    for i in range(g.shape[2]):
+        for j in range(g.shape[3]):
+            out += np.einsum("no,nchw->ochw", g[:, :, i, j],
+                             x[:, :, i * stride:i * stride + shape[2], j:j + shape[3]])
+    return out
+
 IDS = [c[0] for c in CASES]
 
 

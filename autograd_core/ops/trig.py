@@ -1,0 +1,171 @@
+"""Trigonometric, hyperbolic and log/exp-family ops, and erf; NumPy's names and domains.
+
+Each derivative is written with the engine's functions, so it can be differentiated again.
+Outside an op's real domain the forward gives NaN, as NumPy does (arcsin(2), log1p(-2)).
+"""
+
+import math
+
+import numpy as np
+
+from autograd_core.function import Function
+from autograd_core.ops.elementwise import exp, sqrt
+
+_LN2, _LN10 = math.log(2.0), math.log(10.0)
+_TWO_OVER_SQRT_PI = 2.0 / math.sqrt(math.pi)
+
+
+class Sin(Function):
+    """sin(x)"""
+    def forward(self, x): return np.sin(x)
+    def vjp(self, g, out, x): return (g * cos(x),)
+
+
+class Cos(Function):
+    """cos(x)"""
+    def forward(self, x): return np.cos(x)
+    def vjp(self, g, out, x): return (-g * sin(x),)
+
+
+class Tan(Function):
+    """tan(x); its derivative 1 + tan(x)**2."""
+    def forward(self, x): return np.tan(x)
+    def vjp(self, g, out, x): return (g * (1 + out * out),)
+
+
+class Arcsin(Function):
+    """arcsin(x) on [-1, 1]; the gradient is inf at +-1."""
+    def forward(self, x): return np.arcsin(x)
+    def vjp(self, g, out, x): return (g / sqrt(1 - x * x),)
+
+
+class Arccos(Function):
+    """arccos(x) on [-1, 1]; the gradient is -inf at +-1."""
+    def forward(self, x): return np.arccos(x)
+    def vjp(self, g, out, x): return (-g / sqrt(1 - x * x),)
+
+
+class Arctan(Function):
+    """arctan(x)"""
+    def forward(self, x): return np.arctan(x)
+    def vjp(self, g, out, x): return (g / (1 + x * x),)
+
+
+class Arctan2(Function):
+    """arctan2(y, x), the angle of the point (x, y), with NumPy's broadcasting; at (0, 0) the
+    gradient is 0/0 = NaN, as in PyTorch."""
+    def forward(self, y, x): return np.arctan2(y, x)
+    def vjp(self, g, out, y, x):
+        r2 = x * x + y * y
+        return g * x / r2, -g * y / r2
+
+
+class Sinh(Function):
+    """sinh(x)"""
+    def forward(self, x): return np.sinh(x)
+    def vjp(self, g, out, x): return (g * cosh(x),)
+
+
+class Cosh(Function):
+    """cosh(x)"""
+    def forward(self, x): return np.cosh(x)
+    def vjp(self, g, out, x): return (g * sinh(x),)
+
+
+class Arcsinh(Function):
+    """arcsinh(x)"""
+    def forward(self, x): return np.arcsinh(x)
+    def vjp(self, g, out, x): return (g / sqrt(x * x + 1),)
+
+
+class Arccosh(Function):
+    """arccosh(x) for x >= 1; the gradient is inf at 1."""
+    def forward(self, x): return np.arccosh(x)
+    def vjp(self, g, out, x): return (g / (sqrt(x - 1) * sqrt(x + 1)),)
+
+
+class Arctanh(Function):
+    """arctanh(x) on (-1, 1)."""
+    def forward(self, x): return np.arctanh(x)
+    def vjp(self, g, out, x): return (g / (1 - x * x),)
+
+
+class Log1p(Function):
+    """log(1 + x), exact for tiny x."""
+    def forward(self, x): return np.log1p(x)
+    def vjp(self, g, out, x): return (g / (1 + x),)
+
+
+class Expm1(Function):
+    """exp(x) - 1, exact for tiny x."""
+    def forward(self, x): return np.expm1(x)
+    def vjp(self, g, out, x): return (g * (out + 1),)
+
+
+class Log2(Function):
+    """log2(x)"""
+    def forward(self, x): return np.log2(x)
+    def vjp(self, g, out, x): return (g / (x * _LN2),)
+
+
+class Log10(Function):
+    """log10(x)"""
+    def forward(self, x): return np.log10(x)
+    def vjp(self, g, out, x): return (g / (x * _LN10),)
+
+
+class Exp2(Function):
+    """2 ** x"""
+    def forward(self, x): return np.exp2(x)
+    def vjp(self, g, out, x): return (g * out * _LN2,)
+
+
+class LogAddExp(Function):
+    """log(exp(x) + exp(y)) without overflow; the gradients are the two softmax weights."""
+    def forward(self, x, y): return np.logaddexp(x, y)
+    def vjp(self, g, out, x, y): return g * exp(x - out), g * exp(y - out)
+
+
+class Erf(Function):
+    """The error function, to double precision (see `_erf`); its derivative 2/sqrt(pi) exp(-x^2)."""
+    def forward(self, x): return _erf(x)
+    def vjp(self, g, out, x): return (g * _TWO_OVER_SQRT_PI * exp(-(x * x)),)
+
+
+def _erf(x):
+    """erf of an array: scipy.special.erf when SciPy is installed, else the C library's erf
+    (math.erf, correctly rounded in practice) element by element: exact either way, only slower
+    without SciPy. The dtype is kept."""
+    x = np.asarray(x)
+    if _scipy_erf is not None:
+        return _scipy_erf(x)
+    out = _math_erf(x.astype(np.float64))
+    return np.asarray(out, dtype=np.float64).astype(x.dtype if x.dtype.kind == "f" else np.float64)
+
+
+try:
+    from scipy.special import erf as _scipy_erf
+except ImportError:  # SciPy is an optional extra: the vectorised C library erf is exact too
+    _scipy_erf = None
+_math_erf = np.frompyfunc(math.erf, 1, 1)
+
+
+def sin(x): return Sin()(x)
+def cos(x): return Cos()(x)
+def tan(x): return Tan()(x)
+def arcsin(x): return Arcsin()(x)
+def arccos(x): return Arccos()(x)
+def arctan(x): return Arctan()(x)
+def arctan2(y, x): return Arctan2()(y, x)
+def sinh(x): return Sinh()(x)
+def cosh(x): return Cosh()(x)
+def arcsinh(x): return Arcsinh()(x)
+def arccosh(x): return Arccosh()(x)
+def arctanh(x): return Arctanh()(x)
+def log1p(x): return Log1p()(x)
+def expm1(x): return Expm1()(x)
+def log2(x): return Log2()(x)
+def log10(x): return Log10()(x)
+def exp2(x): return Exp2()(x)
+def logaddexp(x, y): return LogAddExp()(x, y)
+def erf(x): return Erf()(x)
