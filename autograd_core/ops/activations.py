@@ -8,6 +8,7 @@ import math
 
 import numpy as np
 
+from autograd_core.ops.shape import astype
 from autograd_core.function import Function
 from autograd_core.ops.elementwise import Softplus, clip, sigmoid, tanh, where
 from autograd_core.ops.elementwise import abs as _abs
@@ -100,7 +101,10 @@ def hardswish(x): return Hardswish()(x)
 
 
 def logsigmoid(x):
-    """log(sigmoid(x)) = -softplus(-x), without overflow."""
+    """log(sigmoid(x)) = -softplus(-x), without overflow (integer x taken as float64 first, so
+    that -x cannot wrap around)."""
+    if x.dtype.kind in "biu":
+        x = astype(x, np.float64)
     return -Softplus()(-x)
 
 

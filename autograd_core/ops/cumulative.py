@@ -10,7 +10,7 @@ from autograd_core.function import Function
 from autograd_core.ops.elementwise import where
 from autograd_core.ops.indexing import flip
 from autograd_core.ops.shape import broadcast_to, concatenate, reshape, transpose
-from autograd_core.shapes import keepdims_shape, normalize_axes
+from autograd_core.shapes import keepdims_shape, normalize_axes, normalize_axis
 from autograd_core.tensor import Tensor
 
 
@@ -30,7 +30,7 @@ class Prod(Function):
         others = reshape(others, moved.shape)
         if order != tuple(range(x.ndim)):
             others = transpose(others, tuple(np.argsort(order)))
-        return (g.reshape(keepdims_shape(x.shape, self.axis)) * others,)
+        return (g.reshape(keepdims_shape(x.shape, axes)) * others,)
 
 
 def _product_of_others(x):
@@ -64,7 +64,7 @@ class CumProd(Function):
     def forward(self, x): return np.cumprod(x, axis=self.axis)
 
     def vjp(self, g, out, x):
-        axis = normalize_axes(self.axis, x.ndim)[0]
+        axis = normalize_axis(self.axis, x.ndim)
         if np.all((x.data if isinstance(x, Tensor) else x) != 0):  # no zero: the quotient is exact
             return (flip(cumsum(flip(g * out, axis), axis), axis) / x,)
         last = x.ndim - 1
@@ -96,24 +96,24 @@ def cumsum(x, axis=None):
     """Running sum along `axis`; None runs over the flattened array (NumPy's default)."""
     if axis is None:
         return CumSum(0)(reshape(x, (-1,)))
-    return CumSum(normalize_axes(axis, np.ndim(x))[0])(x)
+    return CumSum(normalize_axis(axis, np.ndim(x)))(x)
 
 
 def cumprod(x, axis=None):
     """Running product along `axis`; None runs over the flattened array."""
     if axis is None:
         return CumProd(0)(reshape(x, (-1,)))
-    return CumProd(normalize_axes(axis, np.ndim(x))[0])(x)
+    return CumProd(normalize_axis(axis, np.ndim(x)))(x)
 
 
 def _index_reduction(f, name, x, axis, keepdims):
     a = x.data if isinstance(x, Tensor) else np.asarray(x)
-    if a.size == 0 and (axis is None or a.shape[normalize_axes(axis, a.ndim)[0]] == 0):
+    if a.size == 0 and (axis is None or a.shape[normalize_axis(axis, a.ndim)] == 0):
         raise ValueError(f"{name}: attempt to get {name} of an empty sequence (shape {a.shape})")
     if axis is None:
         out = f(a, axis=None)
         return np.asarray(out).reshape((1,) * a.ndim) if keepdims else np.asarray(out)
-    return f(a, axis=normalize_axes(axis, a.ndim)[0], keepdims=keepdims)
+    return f(a, axis=normalize_axis(axis, a.ndim), keepdims=keepdims)
 
 
 def argmax(x, axis=None, keepdims=False):

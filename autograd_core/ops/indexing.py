@@ -6,7 +6,7 @@ import numpy as np
 from autograd_core.function import Function
 from autograd_core.ops.elementwise import where
 from autograd_core.ops.shape import ScatterAdd, broadcast_to, getitem, reshape, transpose
-from autograd_core.shapes import normalize_axes
+from autograd_core.shapes import normalize_axes, normalize_axis
 from autograd_core.tensor import Tensor
 
 
@@ -66,12 +66,12 @@ def take_along_axis(x, indices, axis):
     indices = _array(indices)
     if axis is None:
         return TakeAlongAxis(indices, 0)(reshape(x, (-1,)))
-    return TakeAlongAxis(indices, normalize_axes(axis, np.ndim(x))[0])(x)
+    return TakeAlongAxis(indices, normalize_axis(axis, np.ndim(x)))(x)
 
 
 def add_along_axis(x, indices, values, axis):
     """x with `values` added at `indices` along `axis`, out of place (torch's scatter_add)."""
-    return AddAlongAxis(_array(indices), normalize_axes(axis, np.ndim(x))[0])(x, values)
+    return AddAlongAxis(_array(indices), normalize_axis(axis, np.ndim(x)))(x, values)
 
 
 class Flip(Function):
@@ -108,8 +108,8 @@ def roll(x, shift, axis=None):
         return reshape(Roll(int(shift), 0)(reshape(x, (-1,))), np.shape(x))
     if isinstance(axis, (tuple, list)):
         return Roll(tuple(int(s) for s in np.broadcast_to(shift, (len(axis),))),
-                    tuple(normalize_axes(a, np.ndim(x))[0] for a in axis))(x)
-    return Roll(int(shift), normalize_axes(axis, np.ndim(x))[0])(x)
+                    tuple(normalize_axis(a, np.ndim(x)) for a in axis))(x)
+    return Roll(int(shift), normalize_axis(axis, np.ndim(x)))(x)
 
 
 def _pad_width(pad_width, ndim):
@@ -166,7 +166,7 @@ def repeat(x, repeats, axis=None):
     """np.repeat: each element `repeats` times along `axis` (None: of the flattened array)."""
     if axis is None:
         x, axis = reshape(x, (-1,)), 0
-    axis = normalize_axes(axis, np.ndim(x))[0]
+    axis = normalize_axis(axis, np.ndim(x))
     n = np.shape(x)[axis]
     try:
         idx = np.repeat(np.arange(n), repeats)
@@ -190,7 +190,7 @@ def tile(x, reps):
 
 def array_split(x, indices_or_sections, axis=0):
     """np.array_split: a list of slices of x along `axis` (sections may differ by one)."""
-    axis = normalize_axes(axis, np.ndim(x))[0]
+    axis = normalize_axis(axis, np.ndim(x))
     n = np.shape(x)[axis]
     if np.ndim(indices_or_sections) == 0:
         k = int(indices_or_sections)
@@ -208,7 +208,7 @@ def array_split(x, indices_or_sections, axis=0):
 def split(x, indices_or_sections, axis=0):
     """np.split: as array_split, but a number of sections must divide the axis evenly."""
     if np.ndim(indices_or_sections) == 0:
-        n = np.shape(x)[normalize_axes(axis, np.ndim(x))[0]]
+        n = np.shape(x)[normalize_axis(axis, np.ndim(x))]
         if int(indices_or_sections) <= 0 or n % int(indices_or_sections):
             raise ValueError(f"split: {indices_or_sections} sections do not divide an axis of "
                              f"length {n} equally (shape {np.shape(x)}); use array_split")
@@ -237,7 +237,7 @@ def triu(x, k=0):
 def diagonal(x, offset=0, axis1=0, axis2=1):
     """np.diagonal: the diagonal `offset` of the axes (axis1, axis2), as the last axis."""
     ndim = np.ndim(x)
-    a1, a2 = normalize_axes(axis1, ndim)[0], normalize_axes(axis2, ndim)[0]
+    a1, a2 = normalize_axis(axis1, ndim), normalize_axis(axis2, ndim)
     if a1 == a2:
         raise ValueError(f"diagonal: axis1 and axis2 are the same axis {a1}")
     rest = [d for d in range(ndim) if d not in (a1, a2)]

@@ -5,7 +5,7 @@ import numpy as np
 
 from autograd_core.ops.indexing import take_along_axis
 from autograd_core.ops.shape import reshape
-from autograd_core.shapes import normalize_axes
+from autograd_core.shapes import normalize_axes, normalize_axis
 from autograd_core.tensor import Tensor
 
 
@@ -18,7 +18,7 @@ def argsort(x, axis=-1):
     a = _array(x)
     if axis is None:
         return np.argsort(a, axis=None, kind="stable")
-    return np.argsort(a, axis=normalize_axes(axis, a.ndim)[0], kind="stable")
+    return np.argsort(a, axis=normalize_axis(axis, a.ndim), kind="stable")
 
 
 def sort(x, axis=-1):
@@ -33,7 +33,7 @@ def partition(x, kth, axis=-1):
     a = _array(x)
     if axis is None:
         x, a, axis = reshape(x, (-1,)), a.reshape(-1), 0
-    axis = normalize_axes(axis, a.ndim)[0]
+    axis = normalize_axis(axis, a.ndim)
     n = a.shape[axis]
     for k in np.atleast_1d(kth):
         if not -n <= int(k) < n:
@@ -45,7 +45,7 @@ def topk(x, k, axis=-1, largest=True, sorted=True):  # noqa: A002 (torch's name)
     """(values, indices) of the k largest (or smallest) elements along `axis`, as torch.topk; the
     values are sorted from the largest (smallest) on; indices is an int64 ndarray."""
     a = _array(x)
-    axis = normalize_axes(axis, a.ndim)[0]
+    axis = normalize_axis(axis, a.ndim)
     n = a.shape[axis] if a.ndim else 1
     if not 0 <= int(k) <= n:
         raise ValueError(f"topk: k={k} is out of range for axis {axis} of length {n} (shape {a.shape})")

@@ -17,36 +17,42 @@ _TWO_OVER_SQRT_PI = 2.0 / math.sqrt(math.pi)
 
 class Sin(Function):
     """sin(x)"""
+    float_inputs = True
     def forward(self, x): return np.sin(x)
     def vjp(self, g, out, x): return (g * cos(x),)
 
 
 class Cos(Function):
     """cos(x)"""
+    float_inputs = True
     def forward(self, x): return np.cos(x)
     def vjp(self, g, out, x): return (-g * sin(x),)
 
 
 class Tan(Function):
     """tan(x); its derivative 1 + tan(x)**2."""
+    float_inputs = True
     def forward(self, x): return np.tan(x)
     def vjp(self, g, out, x): return (g * (1 + out * out),)
 
 
 class Arcsin(Function):
     """arcsin(x) on [-1, 1]; the gradient is inf at +-1."""
+    float_inputs = True
     def forward(self, x): return np.arcsin(x)
     def vjp(self, g, out, x): return (g / sqrt(1 - x * x),)
 
 
 class Arccos(Function):
     """arccos(x) on [-1, 1]; the gradient is -inf at +-1."""
+    float_inputs = True
     def forward(self, x): return np.arccos(x)
     def vjp(self, g, out, x): return (-g / sqrt(1 - x * x),)
 
 
 class Arctan(Function):
     """arctan(x)"""
+    float_inputs = True
     def forward(self, x): return np.arctan(x)
     def vjp(self, g, out, x): return (g / (1 + x * x),)
 
@@ -54,6 +60,7 @@ class Arctan(Function):
 class Arctan2(Function):
     """arctan2(y, x), the angle of the point (x, y), with NumPy's broadcasting; at (0, 0) the
     gradient is 0/0 = NaN, as in PyTorch."""
+    float_inputs = True
     def forward(self, y, x): return np.arctan2(y, x)
     def vjp(self, g, out, y, x):
         r2 = x * x + y * y
@@ -62,72 +69,84 @@ class Arctan2(Function):
 
 class Sinh(Function):
     """sinh(x)"""
+    float_inputs = True
     def forward(self, x): return np.sinh(x)
     def vjp(self, g, out, x): return (g * cosh(x),)
 
 
 class Cosh(Function):
     """cosh(x)"""
+    float_inputs = True
     def forward(self, x): return np.cosh(x)
     def vjp(self, g, out, x): return (g * sinh(x),)
 
 
 class Arcsinh(Function):
     """arcsinh(x)"""
+    float_inputs = True
     def forward(self, x): return np.arcsinh(x)
     def vjp(self, g, out, x): return (g / sqrt(x * x + 1),)
 
 
 class Arccosh(Function):
     """arccosh(x) for x >= 1; the gradient is inf at 1."""
+    float_inputs = True
     def forward(self, x): return np.arccosh(x)
     def vjp(self, g, out, x): return (g / (sqrt(x - 1) * sqrt(x + 1)),)
 
 
 class Arctanh(Function):
     """arctanh(x) on (-1, 1)."""
+    float_inputs = True
     def forward(self, x): return np.arctanh(x)
     def vjp(self, g, out, x): return (g / (1 - x * x),)
 
 
 class Log1p(Function):
     """log(1 + x), exact for tiny x."""
+    float_inputs = True
     def forward(self, x): return np.log1p(x)
     def vjp(self, g, out, x): return (g / (1 + x),)
 
 
 class Expm1(Function):
     """exp(x) - 1, exact for tiny x."""
+    float_inputs = True
     def forward(self, x): return np.expm1(x)
     def vjp(self, g, out, x): return (g * (out + 1),)
 
 
 class Log2(Function):
     """log2(x)"""
+    float_inputs = True
     def forward(self, x): return np.log2(x)
     def vjp(self, g, out, x): return (g / (x * _LN2),)
 
 
 class Log10(Function):
     """log10(x)"""
+    float_inputs = True
     def forward(self, x): return np.log10(x)
     def vjp(self, g, out, x): return (g / (x * _LN10),)
 
 
 class Exp2(Function):
     """2 ** x"""
+    float_inputs = True
     def forward(self, x): return np.exp2(x)
     def vjp(self, g, out, x): return (g * out * _LN2,)
 
 
 class LogAddExp(Function):
     """log(exp(x) + exp(y)) without overflow; the gradients are the two softmax weights."""
+    float_inputs = True
     def forward(self, x, y): return np.logaddexp(x, y)
     def vjp(self, g, out, x, y): return g * exp(x - out), g * exp(y - out)
 
 
 class Erf(Function):
     """The error function, to double precision (see `_erf`); its derivative 2/sqrt(pi) exp(-x^2)."""
+    float_inputs = True
     def forward(self, x): return _erf(x)
     def vjp(self, g, out, x): return (g * _TWO_OVER_SQRT_PI * exp(-(x * x)),)
 

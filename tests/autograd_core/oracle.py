@@ -38,6 +38,8 @@ DOMAINS = {
     "pos": st.floats(0.25, 3, allow_nan=False, allow_subnormal=False),
     "away": st.one_of(st.floats(-2, -0.5), st.floats(0.5, 2)),
     "ties": st.sampled_from([-1.0, -0.5, 0.0, 0.5, 1.0]),
+    "unit": st.floats(-0.9, 0.9, allow_nan=False, allow_subnormal=False),
+    "gt1": st.floats(1.1, 4.0, allow_nan=False, allow_subnormal=False),
 }
 
 
