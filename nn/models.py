@@ -146,7 +146,8 @@ class CNN(Module):
         if size < 1:
             raise ValueError(f"CNN: {len(self.channels)} pooling steps do not fit images of side {side}")
         self.blocks = [Conv2d(a, b, 3, padding=1, rng=rng, dtype=dtype) for a, b in zip(widths[:-1], widths[1:])]
-        self.hidden_layer = Linear(widths[-1] * size * size, self.hidden, rng=rng, dtype=dtype)
+        self.hidden_layer = Linear(widths[-1] * size * size, self.hidden, activation="relu", rng=rng,
+                                   dtype=dtype)
         self.out = Linear(self.hidden, self.n_classes, rng=rng, dtype=dtype)
         self.dropout = Dropout(dropout, rng=rng)
 
@@ -158,7 +159,7 @@ class CNN(Module):
         x = ag.reshape(x, (n, 1, self.side, self.side))
         for conv in self.blocks:
             x = ag.max_pool2d(ag.relu(conv(x)), 2)
-        x = self.hidden_layer(ag.reshape(x, (n, -1)), activation=_RELU)
+        x = self.hidden_layer(ag.reshape(x, (n, -1)))
         return self.out(self.dropout(x))
 
     def get_config(self):
@@ -169,4 +170,3 @@ class CNN(Module):
         return f"side={self.side}, channels={self.channels}, hidden={self.hidden}"
 
 
-_RELU = make_activation("relu")

@@ -95,7 +95,7 @@ def bad_gzip(folder, content):
 
 
 BAD = [
-    ("model", lambda p: ["train", "cnn"], "invalid choice: 'cnn'"),
+    ("model", lambda p: ["train", "rnn"], "invalid choice: 'rnn'"),
     ("lr_word", lambda p: ["train", "mlp", "--lr", "fast"], "invalid float value: 'fast'"),
     ("epochs_0", lambda p: ["train", "mlp", "--epochs", "0"], "--epochs must be from 1"),
     ("epochs_negative", lambda p: ["train", "mlp", "--epochs", "-5"], "got -5"),
