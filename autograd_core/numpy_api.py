@@ -183,6 +183,11 @@ UFUNCS = {
     np.divide: ops.divide, np.power: ops.power, np.negative: ops.negative, np.matmul: ops.matmul,
     np.exp: ops.exp, np.log: ops.log, np.sqrt: ops.sqrt, np.tanh: ops.tanh, np.absolute: ops.abs,
     np.square: _square, np.maximum: ops.maximum, np.minimum: ops.minimum,
+    # the trigonometric, hyperbolic and log/exp family (ops/trig.py), piecewise ops (ops/piecewise.py)
+    **{getattr(np, name): getattr(ops, name) for name in (
+        "sin", "cos", "tan", "arcsin", "arccos", "arctan", "arctan2", "sinh", "cosh", "arcsinh",
+        "arccosh", "arctanh", "log1p", "expm1", "log2", "log10", "exp2", "logaddexp", "sign",
+        "floor", "ceil", "trunc") if hasattr(ops, name)},
 }
 
 # array functions the engine has an op for, and those that read only shapes and dtypes

@@ -142,7 +142,8 @@ class Tensor:
         body = np.array2string(self._data, prefix="Tensor(", separator=", ", threshold=20)
         extra = f", dtype={self.dtype}" if self.dtype not in (np.float64, np.int64, np.bool_) else ""
         if self._op is not None:
-            extra += f", op={type(self._op).__name__}"
+            extra += (", graph released by backward" if self._op is backprop.FREED
+                      else f", op={type(self._op).__name__}")
         elif self.requires_grad:
             extra += ", requires_grad=True"
         if self.name:

@@ -49,8 +49,8 @@ def test_python_scalar_gives_a_0d_float64_tensor():
 
 def test_numpy_functions_on_tensors_record_or_are_refused_instead_of_dropping_the_graph():
     assert np.exp(Tensor([1.0], requires_grad=True)).requires_grad
-    with pytest.raises(TypeError, match="np.sin"):
-        np.sin(Tensor([1.0], requires_grad=True))
+    with pytest.raises(TypeError, match="np.cbrt"):
+        np.cbrt(Tensor([1.0], requires_grad=True))
 
 
 def test_array_protocol_gives_the_data():

@@ -38,7 +38,7 @@ CASES = [
      r"grad has shape \(5,\)"),
     ("grad_input_not_tensor", lambda: ag.grad(t() * 2.0, [np.ones(2)]), ValueError, r"requires grad"),
     ("grad_of_array", lambda: ag.grad(np.ones(2), [t()]), TypeError, r"only differentiate Tensors"),
-    ("numpy_ufunc_without_op", lambda: np.sin(t(2)), TypeError, r"np.sin got a Tensor that requires grad"),
+    ("numpy_ufunc_without_op", lambda: np.cbrt(t(2)), TypeError, r"np.cbrt got a Tensor that requires grad"),
 ]
 
 

@@ -240,3 +240,10 @@ def test_assigning_non_numeric_or_integer_data_to_a_parameter_is_refused():
         p.data = np.array(["a"])
     with pytest.raises(TypeError, match="floating-point"):
         p.data = np.array([1])
+
+
+def test_repr_after_backward_names_no_internal_class():
+    x = ag.Tensor([1.0, 2.0], requires_grad=True)
+    y = x * x
+    y.sum().backward()
+    assert "_Freed" not in repr(y) and "graph released by backward" in repr(y)
