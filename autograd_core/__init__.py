@@ -14,11 +14,11 @@ from autograd_core.creation import (
     eye, linspace,
     arange, full, ones, ones_like, rand, randn, tensor, zeros, zeros_like,
 )
-from autograd_core.function import Function
+from autograd_core.function import Function, NotSavedError
 from autograd_core.checks import (
     assert_grads_close, check_graph, compare_grads, gradcheck, gradgradcheck,
 )
-from autograd_core.debugging import detect_anomaly, is_anomaly_enabled, record_sites
+from autograd_core.debugging import detect_anomaly, is_anomaly_enabled, keep_values, record_sites
 from autograd_core.grad_mode import (
     current_scope, enable_grad, is_grad_enabled, name_scope, no_grad, set_grad_enabled,
 )
@@ -44,9 +44,9 @@ from autograd_core.viz import draw, to_dot
 __version__ = "0.1.0"
 
 __all__ = [
-    "Tensor", "Function", "grad", "func", "no_grad", "enable_grad", "set_grad_enabled",
+    "Tensor", "Function", "NotSavedError", "grad", "func", "no_grad", "enable_grad", "set_grad_enabled",
     "is_grad_enabled", "name_scope", "current_scope", "detect_anomaly", "is_anomaly_enabled",
-    "record_sites", "gradcheck", "gradgradcheck", "check_graph", "compare_grads", "assert_grads_close",
+    "record_sites", "keep_values", "gradcheck", "gradgradcheck", "check_graph", "compare_grads", "assert_grads_close",
     "tensor", "zeros", "ones", "full", "zeros_like", "ones_like", "arange", "randn", "rand",
     "abs", "add", "astype", "broadcast_to", "clip", "concatenate", "divide", "einsum", "exp",
     "getitem", "leaky_relu", "linear", "log", "log_softmax", "logsumexp", "matmul", "max", "maximum", "mean",

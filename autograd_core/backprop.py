@@ -1,7 +1,6 @@
 """Reverse-mode differentiation: one iterative walk serves `Tensor.backward` and `grad`."""
 
 from heapq import heappop, heappush
-from operator import attrgetter
 
 import numpy as np
 
@@ -12,29 +11,15 @@ from autograd_core.shapes import sum_to_shape
 from autograd_core.tensor import Tensor
 
 
-class _Freed:
-    """Stands in for the op of a node whose graph was released by an earlier backward."""
-
-    def vjp(self, *args):
-        raise RuntimeError(
-            "backward through a graph that an earlier backward already released; "
-            "pass retain_graph=True to the first backward to go through it twice"
-        )
-
-
-FREED = _Freed()
-_array = attrgetter("_data")  # Tensor -> its ndarray, without a Python-level call
-
-
 def topological_order(roots):
-    """Every node the roots depend on through ops that require grad, each after its inputs,
-    in evaluation order (an op's left inputs before its right ones).
+    """The recorded nodes (ops) the roots depend on, each after the nodes of its inputs, in
+    evaluation order (an op's left inputs before its right ones); a leaf root gives none.
 
     Iterative post-order depth-first search: no recursion, so any depth works. The backward
     walk orders nodes by rank instead; this order is for tools that check or show a graph.
     """
     order, seen = [], set()
-    stack = [(r, False) for r in reversed(roots)]
+    stack = [(r._op, False) for r in reversed(roots) if r._op is not None]
     while stack:
         node, inputs_done = stack.pop()
         if inputs_done:
@@ -42,74 +27,65 @@ def topological_order(roots):
         elif id(node) not in seen:
             seen.add(id(node))
             stack.append((node, True))
-            stack.extend((x, False) for x in reversed(node._inputs) if x.requires_grad)
+            stack.extend((x, False) for x in reversed(node.inputs) if not isinstance(x, Tensor))
     return order
 
 
-def _walk(roots, seeds, retain_graph, create_graph, keep=()):
-    """Push the seeds down the graph; return ({id(node): total gradient}, the leaves reached).
+def edge(t):
+    """Where a gradient for Tensor `t` goes: the node that made it, or t itself for a leaf."""
+    return t if t._op is None else t._op
 
-    The dict holds the gradient of every leaf reached and of every non-leaf whose id is in
-    `keep`. A heap hands out the pending non-leaf node of highest rank (an op's output ranks above
-    all its inputs that require grad), so all of a node's consumers have run before its vjp.
-    Leaves run no vjp: their gradients just add up, and need no place in the heap. Gradients are
-    ndarrays in an ordinary backward and Tensors under create_graph (recorded, so they can be
-    differentiated again). Unless the graph is retained, each node drops its op and inputs once
-    its vjp has run, so intermediate arrays die during the walk.
+
+def _walk(roots, seeds, retain_graph, create_graph, keep=()):
+    """Push the seeds down the graph; return ({id(edge): total gradient}, the leaves reached).
+
+    The dict holds the gradient of every leaf reached and of every node whose id is in `keep`.
+    A heap hands out the pending node of highest rank (an op's node ranks above its inputs'), so
+    all of a node's consumers have run before it. Leaves run no vjp: their gradients just add up.
+    Gradients are ndarrays in an ordinary backward and Tensors under create_graph (recorded, so
+    they can be differentiated again). Unless the graph is retained, each node releases its
+    saved arrays once it has run; its structure stays (for pictures and error messages).
     """
-    grads = {}  # id(node) -> gradient (for a non-leaf: until it is pushed to its inputs)
-    pending = []  # heap of (-rank, id, node) for the non-leaf nodes in grads
+    grads = {}  # id(edge) -> gradient (for a node: until it is pushed to its inputs)
+    pending = []  # heap of (-rank, id, node) for the nodes in grads
     leaves = []
-    op, edges = None, zip(roots, seeds)  # the seeds come in like gradients from above the roots
+    node, edges = None, zip([edge(t) for t in roots], seeds)  # the seeds arrive from above
+    anomaly = _state.anomaly
     with grad_mode.set_grad_enabled(create_graph):
         while True:
             for x, gx in edges:
                 if gx is None or not x.requires_grad:
                     continue
-                data = x._data
-                if gx.shape != data.shape:
-                    try:
-                        gx = sum_to_shape(gx, data.shape)
-                    except ValueError as e:
-                        raise ValueError(f"{type(op).__name__}.vjp: {e}") from None
-                if gx.dtype != data.dtype:
-                    gx = gx.astype(data.dtype)
-                if _state.anomaly and op is not None:
-                    check_finite(op, "backward", gx, [g])
+                if gx.shape != x.shape or gx.dtype != x.dtype:
+                    gx = _fit(gx, x, node)
+                if anomaly and node is not None:
+                    check_finite(node, "backward", gx, [g])
                 k = id(x)
                 if k in grads:
                     grads[k] = grads[k] + gx
                 else:
                     grads[k] = gx
-                    if x._op is None:
+                    if isinstance(x, Tensor):
                         leaves.append(x)
                     else:
-                        heappush(pending, (-x._rank, k, x))
+                        heappush(pending, (-x.rank, k, x))
             if not pending:
                 return grads, leaves
             _, k, node = heappop(pending)
             g = grads[k] if k in keep else grads.pop(k)
-            op, inputs = node._op, node._inputs
-            for x, version in node._versions:
-                if x._version != version:
-                    raise RuntimeError(
-                        f"tensor {x.name or ''!r} of shape {x.shape}, an input of "
-                        f"{type(op).__name__}, was modified in place after the op used it: "
-                        "its gradient would be wrong; run the forward again after the update"
-                    )
-            if create_graph:
-                gxs = op.vjp(g, node, *inputs)
-            elif len(inputs) == 1:  # most ops: a plain call, cheaper than unpacking a map into one
-                gxs = op.vjp(g, node._data, inputs[0]._data)
-            else:
-                gxs = op.vjp(g, node._data, *map(_array, inputs))
-            if type(gxs) is not tuple or len(gxs) != len(inputs):
-                raise TypeError(
-                    f"{type(op).__name__}.vjp must return a tuple of {len(inputs)} gradients"
-                )
-            edges = zip(inputs, gxs)
+            edges = zip(node.inputs, node.backward_step(g, create_graph))
             if not retain_graph:
-                node._op, node._inputs, node._versions = FREED, (), ()
+                node.release()
+
+
+def _fit(gx, x, node):
+    """A vjp's gradient summed down to the shape of input `x` (broadcasting undone) in its dtype."""
+    if gx.shape != x.shape:
+        try:
+            gx = sum_to_shape(gx, x.shape)
+        except ValueError as e:
+            raise ValueError(f"{type(node).__name__}.vjp: {e}") from None
+    return gx if gx.dtype == x.dtype else gx.astype(x.dtype)
 
 
 def _as_seed(t, grad, create_graph):
@@ -121,8 +97,6 @@ def _as_seed(t, grad, create_graph):
             "this tensor has no history to differentiate: nothing that requires grad went into "
             "it (set requires_grad=True on the leaves, outside no_grad())"
         )
-    if t._op is FREED:
-        FREED.vjp()
     if grad is None:
         if t.size != 1:
             raise RuntimeError(
@@ -193,8 +167,8 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
             raise ValueError("every input of grad() must be a Tensor that requires grad")
     seeds = [_as_seed(t, g, create_graph) for t, g in zip(outputs, grad_outputs)]
     keep = create_graph if retain_graph is None else retain_graph
-    grads, _ = _walk(outputs, seeds, keep, create_graph, {id(x) for x in inputs})
-    result = [grads.get(id(x)) for x in inputs]
+    grads, _ = _walk(outputs, seeds, keep, create_graph, {id(edge(x)) for x in inputs})
+    result = [grads.get(id(edge(x))) for x in inputs]
     for x, g in zip(inputs, result):
         if g is None and not allow_unused:
             raise RuntimeError(

@@ -1,4 +1,4 @@
-"""Debugging switches, per thread (grad_mode.state): NaN/Inf detection and recording sites."""
+"""Debugging switches, per thread (grad_mode.state): NaN/Inf detection, recording sites, keeping values."""
 
 from autograd_core.grad_mode import Switch, state
 
@@ -29,4 +29,15 @@ class record_sites(Switch):
     flag = "sites"
 
 
-__all__ = ["is_anomaly_enabled", "detect_anomaly", "record_sites"]
+class keep_values(Switch):
+    """Make each op recorded inside save its inputs and output, not only what its vjp reads.
+
+    `check_graph` needs them (it re-runs every op at its inputs), and the graph picture shows the
+    values of intermediate tensors. Off by default: the graph then holds every intermediate array
+    until backward, as a plain NumPy program would not.
+    """
+
+    flag = "keep_values"
+
+
+__all__ = ["is_anomaly_enabled", "detect_anomaly", "record_sites", "keep_values"]

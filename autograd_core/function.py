@@ -4,6 +4,7 @@ To define an op, subclass `Function`:
 
     class Cube(Function):
         '''x ** 3'''
+        saves = "inputs"
         def forward(self, x):
             return x ** 3
         def vjp(self, g, out, x):
@@ -18,6 +19,9 @@ To define an op, subclass `Function`:
   Tensors, so the vjp is recorded and can be differentiated again. Write it with operators, methods
   that ndarrays and Tensors share (`reshape`, `sum`, `transpose`, `@`, comparisons) and the
   engine's functions (`exp`, `where`, `broadcast_to`, ...), which return ndarrays for ndarrays.
+- `saves` says what the vjp reads: "inputs", "output", "both" (the default) or "nothing". The
+  graph keeps only those arrays until backward; what is not saved reaches the vjp as `NOT_SAVED`,
+  which refuses every use. A shape the vjp needs goes on `self` in forward (`self.x_shape`).
 - Non-tensor arguments (axis, shape, exponent) go to `__init__` and live on `self`.
 - `float_inputs = True` marks a real-valued op (exp, log, sigmoid, softmax, ...): integer and
   boolean inputs reach its forward as float64, never wrapped around (-x of uint8) or computed
@@ -26,8 +30,11 @@ To define an op, subclass `Function`:
   None when every input needs one, else one bool per input (MatMul uses it: an input batch
   needs no gradient, and its product is the largest of the step).
 
-Calling an instance runs the op: Tensors in, a Tensor out, recorded when grad mode is on and an
-input requires grad; with no Tensor among the inputs it is plain NumPy and returns an ndarray.
+Calling an instance runs the op: Tensors (or numbers) in, a Tensor out. When grad mode is on and
+an input requires grad, the instance becomes the output's node in the graph (PyTorch's grad_fn):
+it keeps its attributes, `inputs` (per input, its node, or the leaf Tensor itself), the output's
+`shape` and `dtype`, and the saved arrays, which backward releases. With no Tensor among the
+inputs it is plain NumPy and returns an ndarray.
 """
 
 import functools
@@ -36,20 +43,63 @@ import sys
 
 import numpy as np
 
-from autograd_core import grad_mode
 from autograd_core.grad_mode import state as _state
 from autograd_core.tensor import Tensor
 
 _PACKAGE_DIR = os.path.dirname(os.path.abspath(__file__))
+_ERRORS = (ValueError, TypeError, IndexError, OverflowError)  # a bad input, named by _forward_error
+
+
+class NotSavedError(RuntimeError):
+    """A vjp used an array that its op does not declare in `saves`."""
+
+
+class _NotSaved:
+    """What a vjp gets for an array its op did not save: every use raises NotSavedError."""
+
+    __array_ufunc__ = None  # NumPy hands binary operators back to us, and ufuncs refuse
+
+    def _refuse(self, *args, **kwargs):
+        raise NotSavedError("a vjp used an array that its op does not save")
+
+    __getattr__ = __array__ = __getitem__ = __bool__ = __len__ = __iter__ = _refuse
+    __add__ = __radd__ = __sub__ = __rsub__ = __mul__ = __rmul__ = _refuse
+    __truediv__ = __rtruediv__ = __pow__ = __rpow__ = __matmul__ = __rmatmul__ = _refuse
+    __neg__ = __lt__ = __le__ = __gt__ = __ge__ = __eq__ = __ne__ = __abs__ = _refuse
+    __hash__ = object.__hash__
+
+    def __repr__(self):
+        return "NOT_SAVED"
+
+
+NOT_SAVED = _NotSaved()
 
 
 class Function:
-    """Base class of every op: see the module docstring for the contract."""
+    """Base class of every op, and a node of the graph once recorded (see the module docstring)."""
 
+    saves = "both"  # what the vjp reads: "inputs", "output", "both" or "nothing"
+    float_inputs = False  # a real-valued op: integer inputs are converted to float64 first
+    # What the engine sets on a recorded op (class defaults keep unrecorded ops light):
     site = None  # "file:line" of the user code that created the op (record_sites or anomaly mode)
     scope = ()  # the name_scope blocks (e.g. a Module's dotted name) the op was recorded in
     needs_input_grad = None  # set when recorded with inputs that need no gradient: a bool per input
-    float_inputs = False  # a real-valued op: integer inputs are converted to float64 first
+    inputs = ()  # per input: the node that made it, or the leaf Tensor itself
+    versions = ()  # (leaf, its version when used): an in-place update after that is refused
+    rank = 0  # 1 + the highest rank among the inputs' nodes: backward runs nodes by falling rank
+    shape = dtype = None  # of the output
+    ndim = property(lambda self: len(self.shape))
+    size = property(lambda self: int(np.prod(self.shape)))
+    saved_output = saved_inputs = None  # the arrays `saves` names, until backward releases them
+    released = False  # True once a backward (without retain_graph) has run this node
+    output_name = None  # the name given to the output tensor (pictures show it)
+    requires_grad = True  # a node always leads to something that requires grad
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        if cls.saves not in ("inputs", "output", "both", "nothing"):
+            raise ValueError(f"{cls.__name__}.saves must be 'inputs', 'output', 'both' or "
+                             f"'nothing', got {cls.saves!r}")
 
     def forward(self, *arrays):
         raise NotImplementedError(f"{type(self).__name__} defines no forward")
@@ -58,80 +108,89 @@ class Function:
         raise NotImplementedError(f"{type(self).__name__} defines no vjp")
 
     def __call__(self, *inputs):
-        # This is the per-op overhead of the engine: one Tensor in (most ops) takes a short cut.
-        if len(inputs) == 1 and isinstance(inputs[0], Tensor):
+        """Run the op; record it when grad mode is on and an input requires grad."""
+        if len(inputs) == 1 and isinstance(inputs[0], Tensor):  # most ops: a plain call
             x = inputs[0]
             a = x._data
             if self.float_inputs and a.dtype.kind in "biu":
                 a = a.astype(np.float64)
-            try:  # a plain call with one argument costs much less than unpacking a sequence into it
+            arrays, record = (a,), x.requires_grad
+            try:
                 data = self.forward(a)
-            except (ValueError, TypeError, IndexError, OverflowError) as e:
-                raise self._forward_error(e, (x._data,)) from None
-            if not (x.requires_grad and _state.enabled or _state.anomaly):
-                return Tensor._wrap(data if type(data) is np.ndarray else np.asarray(data))
-            arrays, record, constants = (x._data,), x.requires_grad, False
+            except _ERRORS as e:
+                raise self._forward_error(e, arrays) from None
         else:
-            arrays, ref, record, constants = [], None, False, False
-            for x in inputs:
-                if isinstance(x, Tensor):
-                    arrays.append(x._data)
-                    if ref is None:
-                        ref = x  # the first Tensor's dtype types the constants
-                    if x.requires_grad:
-                        record = True
-                else:
-                    arrays.append(x)  # converted below, once the dtype is known
-                    constants = True
-            if ref is None:  # NumPy in, NumPy out: used by vjps in an ordinary backward
+            inputs, arrays, record = self._operands(inputs)
+            if arrays is None:  # NumPy in, NumPy out: used by vjps in an ordinary backward
                 return self.forward(*inputs)
-            if constants:
-                dtype = ref._data.dtype
-                for i, x in enumerate(inputs):
-                    if not isinstance(x, Tensor):
-                        arrays[i] = self._constant(x, dtype)
-            if self.float_inputs:
-                arrays = [a.astype(np.float64) if a.dtype.kind in "biu" else a for a in arrays]
             try:
                 data = self.forward(*arrays)
-            except (ValueError, TypeError, IndexError, OverflowError) as e:
+            except _ERRORS as e:
                 raise self._forward_error(e, arrays) from None
         if type(data) is not np.ndarray:
             data = np.asarray(data)  # a ufunc on 0-d arrays returns a NumPy scalar
         if _state.anomaly:
             self.site = user_site()
             check_finite(self, "forward", data, arrays)
-        if not (record and _state.enabled):
-            return Tensor._wrap(data)
-        # Record. Only a leaf can be updated in place (sub_, copy_, ...): remember the versions of
-        # the leaves used, so that backward can refuse a gradient computed from stale values.
-        rank, versions, without_grad = 0, (), constants
-        if len(inputs) == 1:  # the short cut above: one Tensor, and it requires grad
-            x = inputs[0]
-            rank = x._rank + 1
-            if x._op is None:
-                versions = ((x, x._version),)
-        else:
-            for x in inputs:
-                if isinstance(x, Tensor):
-                    if x._op is None:
-                        versions += ((x, x._version),)
-                    if x.requires_grad:
-                        if x._rank >= rank:
-                            rank = x._rank + 1
-                    else:
-                        without_grad = True
+        if record and _state.enabled:
+            return self._record(data, inputs, arrays)
+        return Tensor._wrap(data)
+
+    def _operands(self, inputs):
+        """(inputs as Tensors, their arrays, whether one requires grad). Constants (numbers,
+        arrays) become Tensors typed by the first Tensor's dtype; real-valued ops get integers
+        as float64. (inputs, None, False) when no input is a Tensor."""
+        tensors, arrays, record, dtype = [], [], False, None
+        for x in inputs:
+            if isinstance(x, Tensor):
+                if dtype is None:
+                    dtype = x._data.dtype
+                record = record or x.requires_grad
+                arrays.append(x._data)
+            else:
+                arrays.append(x)  # a constant: converted below, once the dtype is known
+            tensors.append(x)
+        if dtype is None:
+            return inputs, None, False
+        for i, x in enumerate(tensors):
+            if not isinstance(x, Tensor):
+                arrays[i] = self._constant(x, dtype)
+                tensors[i] = Tensor._wrap(arrays[i])
+        if self.float_inputs:
+            arrays = [a.astype(np.float64) if a.dtype.kind in "biu" else a for a in arrays]
+        return tensors, arrays, record
+
+    def _record(self, data, inputs, arrays):
+        """Make this op the node of its output: edges to the inputs, the saved arrays, the rank."""
+        if self.rank:
+            raise RuntimeError(f"this {type(self).__name__} instance was already recorded: "
+                               "an op instance runs once, create a new one for each call")
+        rank, versions, edges, without_grad = 0, (), [], False
+        for x in inputs:
+            node = x._op
+            if node is None:  # a leaf: its own edge, and its version is checked in backward
+                edges.append(x)
+                versions += ((x, x._version),)
+                without_grad = without_grad or not x.requires_grad
+            else:
+                edges.append(node)
+                if node.rank > rank:
+                    rank = node.rank
         if without_grad:
-            self.needs_input_grad = tuple([isinstance(x, Tensor) and x.requires_grad
-                                           for x in inputs])
-        if constants:
-            inputs = tuple([x if isinstance(x, Tensor) else Tensor._wrap(a)
-                            for x, a in zip(inputs, arrays)])
+            self.needs_input_grad = tuple([x.requires_grad for x in inputs])
+        self.inputs, self.versions, self.rank = tuple(edges), versions, rank + 1
+        self.shape, self.dtype = data.shape, data.dtype
+        saves = "both" if _state.keep_values else self.saves
+        if saves != "nothing":
+            if saves != "output":
+                self.saved_inputs = tuple(arrays)
+            if saves != "inputs":
+                self.saved_output = data
         if _state.scope:
             self.scope = _state.scope
         if _state.sites:
             self.site = user_site()
-        return Tensor._node(data, self, inputs, versions, rank)
+        return Tensor._node(data, self)
 
     def _forward_error(self, e, arrays):
         """The forward's error, naming the op and its inputs' shapes and dtypes, of the same type
@@ -142,20 +201,67 @@ class Function:
         try:
             return type(e)(message)
         except Exception:  # e.g. NumPy's UFuncTypeError needs the ufunc and the dtypes
-            base = next(b for b in (IndexError, ValueError, TypeError, OverflowError)
-                        if isinstance(e, b))
+            base = next(b for b in _ERRORS if isinstance(e, b))
             return base(message)
 
     def _constant(self, x, dtype):
         """A non-Tensor operand as an array; numbers and float arrays take a float tensor's dtype.
         Non-numeric operands (strings, objects) are refused: a Tensor is always numeric."""
-        if isinstance(x, (int, float)) and not isinstance(x, bool):
-            return dtype.type(x) if dtype.kind == "f" else np.asarray(x)
+        if type(x) is float or type(x) is int:  # the usual `x * 0.9`: no conversions
+            return np.array(x, dtype) if dtype.kind == "f" else np.array(x)
         a = np.asarray(x)
         if a.dtype.kind not in "biufc":
             raise TypeError(f"{type(self).__name__}: an operand of dtype {a.dtype} "
                             f"({type(x).__name__}) is not a number; use numeric arrays")
         return a.astype(dtype) if dtype.kind == "f" and a.dtype.kind in "biuf" and a.dtype != dtype else a
+
+    # --- the node's part in backward (backprop._walk) -----------------------------------------
+    def backward_step(self, g, create_graph):
+        """The gradients for this node's inputs, given `g` for its output: the vjp on the saved
+        arrays (as Tensors linked into the graph under create_graph). Checks first that the node
+        was not released and that no leaf it used was updated in place since."""
+        if self.released:
+            raise RuntimeError(
+                "backward through a graph that an earlier backward already released; "
+                "pass retain_graph=True to the first backward to go through it twice")
+        for x, version in self.versions:
+            if x._version != version:
+                raise RuntimeError(
+                    f"tensor {x.name or ''!r} of shape {x.shape}, an input of "
+                    f"{type(self).__name__}, was modified in place after the op used it: "
+                    "its gradient would be wrong; run the forward again after the update")
+        out, inputs = self.saved_output, self.saved_inputs
+        if create_graph:
+            out, inputs = self._saved_as_tensors()
+        else:
+            out = NOT_SAVED if out is None else out
+            inputs = (NOT_SAVED,) * len(self.inputs) if inputs is None else inputs
+        try:
+            gxs = self.vjp(g, out, *inputs)
+        except (NotSavedError, TypeError, AttributeError) as e:
+            if out is NOT_SAVED or any(x is NOT_SAVED for x in inputs):
+                raise NotSavedError(f"{type(self).__name__}.vjp used an array its op does not "
+                                    f"save (saves = {self.saves!r}): {e}") from None
+            raise
+        if type(gxs) is not tuple or len(gxs) != len(self.inputs):
+            raise TypeError(f"{type(self).__name__}.vjp must return a tuple of "
+                            f"{len(self.inputs)} gradients")
+        return gxs
+
+    def _saved_as_tensors(self):
+        """(output, inputs) for a vjp under create_graph: the saved arrays as Tensors linked to
+        their nodes, so that the vjp is recorded; NOT_SAVED for what was not saved."""
+        out, inputs = self.saved_output, self.saved_inputs
+        out = NOT_SAVED if out is None else Tensor._node(out, self)
+        if inputs is None:
+            return out, (NOT_SAVED,) * len(self.inputs)
+        return out, tuple(e if isinstance(e, Tensor) else Tensor._node(a, e)
+                          for e, a in zip(self.inputs, inputs))
+
+    def release(self):
+        """Drop the saved arrays (backward without retain_graph); the structure stays."""
+        self.saved_output = self.saved_inputs = None
+        self.released = True
 
     def __repr__(self):
         return f"{type(self).__name__}()" if self.site is None else f"{type(self).__name__}() at {self.site}"

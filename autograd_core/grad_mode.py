@@ -3,7 +3,7 @@
 The engine's switches live on `state`, one object per thread (a `threading.local`): a thread
 starts with recording on, no scope and the debugging modes (debugging.py) off, whatever the
 thread that started it had set; backward and `no_grad` change only their own thread. The engine
-reads `state.enabled`, `state.scope`, `state.anomaly` and `state.sites`, and writes them only
+reads `state.enabled`, `state.scope`, `state.anomaly`, `state.sites` and `state.keep_values`, and writes them only
 through the switches below.
 """
 
@@ -17,6 +17,7 @@ class _ThreadState(threading.local):
     enabled = True  # record new operations for backward
     anomaly = False  # detect_anomaly: ops remember their site and check for NaN/Inf
     sites = False  # record_sites: recorded ops remember the line of user code that made them
+    keep_values = False  # keep_values: recorded ops save their inputs and output, whatever they need
     scope = ()  # the names of the enclosing name_scope blocks, recorded on each op
 
 

@@ -15,8 +15,7 @@ class Tensor:
     and ufuncs given a Tensor record, or refuse by name (numpy_api).
     """
 
-    __slots__ = ("_data", "grad", "requires_grad", "name", "_op", "_inputs", "_versions",
-                 "_version", "_rank", "__weakref__")
+    __slots__ = ("_data", "grad", "requires_grad", "_name", "_op", "_version", "__weakref__")
 
     def __init__(self, data, requires_grad=False, dtype=None, name=None):
         if isinstance(data, Tensor):
@@ -29,8 +28,8 @@ class Tensor:
                 f"only floating-point tensors can require grad, got dtype {data.dtype}; "
                 "pass float data or dtype=np.float64"
             )
-        self._data, self.grad, self.requires_grad, self.name = data, None, bool(requires_grad), name
-        self._op, self._inputs, self._versions, self._version, self._rank = None, (), (), 0, 0
+        self._data, self.grad, self.requires_grad, self._name = data, None, bool(requires_grad), name
+        self._op, self._version = None, 0
 
     @staticmethod
     def _wrap(data):
@@ -39,27 +38,21 @@ class Tensor:
         t._data = data
         t.grad = None
         t.requires_grad = False
-        t.name = None
+        t._name = None
         t._op = None
-        t._inputs = ()
-        t._versions = ()
         t._version = 0
-        t._rank = 0
         return t
 
     @staticmethod
-    def _node(data, op, inputs, versions, rank):
-        """A recorded op's output: `_wrap` with the graph links filled in (Function.__call__)."""
+    def _node(data, op):
+        """The output of the recorded op `op` (its node in the graph), around an ndarray."""
         t = _new(Tensor)
         t._data = data
         t.grad = None
         t.requires_grad = True
-        t.name = None
+        t._name = None
         t._op = op
-        t._inputs = inputs
-        t._versions = versions
         t._version = 0
-        t._rank = rank
         return t
 
     @property
@@ -82,14 +75,25 @@ class Tensor:
         self._data = array
         self._version += 1
 
+    @property
+    def name(self):
+        """A label for pictures and messages (a Parameter's dotted name, or one you give)."""
+        return self._name
+
+    @name.setter
+    def name(self, value):
+        self._name = value
+        if self._op is not None:  # the graph keeps the node, not this tensor: name it there too
+            self._op.output_name = value
+
     # --- what it is -------------------------------------------------------------------------
     shape = property(lambda self: self._data.shape)
     ndim = property(lambda self: self._data.ndim)
     size = property(lambda self: self._data.size)
     dtype = property(lambda self: self._data.dtype)
     is_leaf = property(lambda self: self._op is None)
-    op = property(lambda self: self._op, doc="The Function that made this tensor (None for a leaf).")
-    inputs = property(lambda self: self._inputs, doc="The tensors this one was computed from.")
+    op = property(lambda self: self._op, doc="The recorded op (Function) that made this tensor: "
+                  "its node in the graph, whose `inputs` lead on (None for a leaf).")
 
     def item(self):
         return self._data.item()
@@ -142,7 +146,7 @@ class Tensor:
         body = np.array2string(self._data, prefix="Tensor(", separator=", ", threshold=20)
         extra = f", dtype={self.dtype}" if self.dtype not in (np.float64, np.int64, np.bool_) else ""
         if self._op is not None:
-            extra += (", graph released by backward" if self._op is backprop.FREED
+            extra += (", graph released by backward" if self._op.released
                       else f", op={type(self._op).__name__}")
         elif self.requires_grad:
             extra += ", requires_grad=True"

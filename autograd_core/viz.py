@@ -32,17 +32,19 @@ def to_dot(*outputs: Tensor, grads: bool = False, collapse=None,
 
     A value node shows its name (a Parameter's dotted name, or one given with `name=`), shape and
     dtype, the values (min/mean/max past 6 elements) and its gradient if it has one (the norm
-    |grad| past 6 elements); NaN or Inf in either is drawn in red. An op node shows the op's class
-    name, its parameters (`Sum axis=1`) and the 0-d constants it took (`Mul(·, 2)`). Ops made
-    inside `ag.name_scope(...)` (every Module call) are grouped in a cluster named after it. A
-    graph of 0-d tensors is drawn left to right with data and grad on each node, as micrograd does.
+    |grad| past 6 elements); NaN or Inf in either is drawn in red. An intermediate value shows its
+    data only where the graph still holds it (ops keep what their vjps read, everything inside
+    `ag.keep_values()`); after backward it says "released". An op node shows the op's class name,
+    its parameters (`Sum axis=1`) and the 0-d constants it took (`Mul(·, 2)`). Ops made inside
+    `ag.name_scope(...)` (every Module call) are grouped in a cluster named after it. A graph of
+    0-d tensors is drawn left to right with data and grad on each node, as micrograd does. The
+    graph can be drawn after backward: its structure, the leaves' values and their `.grad` stay.
 
     Args:
         grads: False draws the `.grad` that backward left on leaves (the engine keeps no gradient of
             intermediate tensors). True computes the gradient of the outputs (one element each)
-            with respect to every node, intermediates included, with
-            `ag.grad(..., retain_graph=True)`; `.grad` is left alone. Either way the graph must
-            still exist: draw before backward, or call `backward(retain_graph=True)`.
+            with respect to every node, intermediates included (`.grad` is left alone); that needs
+            the graph: draw before backward, or call `backward(retain_graph=True)`.
         collapse: modules to draw as one box each, showing how many ops and parameters they hold:
             a list of dotted names (["blocks.3"]), or a nesting depth (True or 1: every top-level
             module; 2: the modules inside those; ...).
@@ -57,15 +59,17 @@ def to_dot(*outputs: Tensor, grads: bool = False, collapse=None,
             raise TypeError(f"to_dot draws Tensors, got {type(t).__name__}")
     if max_nodes is not None and max_nodes < 1:
         raise ValueError(f"max_nodes must be at least 1 or None, got {max_nodes}")
-    tensors = _walk(outputs)
-    output_ids = {id(t) for t in outputs}
-    gradients = (_gradients(outputs, tensors) if grads else
-                 {id(t): t.grad.data for t in tensors if t.grad is not None})
-    nodes, edges, folded = _nodes_and_edges(tensors, output_ids)
+    items = _walk(outputs)
+    values = _known_values(items)
+    values.update((id(backprop.edge(t)), t.data) for t in outputs)  # the outputs' are at hand
+    gradients = (_gradients(outputs, items) if grads else
+                 {id(t): t.grad.data for t in items if isinstance(t, Tensor) and t.grad is not None})
+    outputs_ids = {id(backprop.edge(t)) for t in outputs}
+    nodes, edges, folded = _nodes_and_edges(items, outputs_ids)
     shown, notes = _select(nodes, collapse, max_nodes)
 
     # Draw: each node into the cluster of its module, then the edges between drawn nodes.
-    scalar_graph = all(t.ndim == 0 for t, is_op, _ in nodes.values() if not is_op)
+    scalar_graph = all(len(t.shape) == 0 for t, is_op, _ in nodes.values() if not is_op)
     dot = graphviz.Digraph(
         # nslimit bounds dot's network simplex, unbounded by default: a picture of a few hundred
         # nodes with long edges (a weight reused at every step) would otherwise take minutes.
@@ -82,8 +86,8 @@ def to_dot(*outputs: Tensor, grads: bool = False, collapse=None,
             scope, attrs = item[:-1], _box_attrs(item, [nodes[k] for k in members], gradients)
         else:
             t, is_op, scope = nodes[item]
-            attrs = (_op_attrs(t, folded) if is_op else
-                     _value_attrs(t, gradients.get(id(t)), id(t) in output_ids, scalar_graph))
+            attrs = (_op_attrs(t, folded) if is_op else _value_attrs(
+                t, values.get(id(t)), gradients.get(id(t)), id(t) in outputs_ids, scalar_graph))
         _cluster(dot, clusters, scope).node(name, **attrs)
     for scope in sorted(clusters, key=len, reverse=True):  # inner clusters into outer ones
         (clusters[scope[:-1]] if len(scope) > 1 else dot).subgraph(clusters[scope])
@@ -129,47 +133,56 @@ def draw(outputs, path, format: str | None = None, **options) -> str:
 
 
 def _walk(outputs):
-    """Every tensor the outputs were computed from, nearest first (breadth-first, no recursion)."""
-    order, seen, queue = [], set(), collections.deque(outputs)
+    """The outputs' nodes and every node and leaf they were computed from, nearest first
+    (breadth-first, no recursion)."""
+    order, seen, queue = [], set(), collections.deque(backprop.edge(t) for t in outputs)
     while queue:
-        t = queue.popleft()
-        if id(t) in seen:
-            continue
-        if t.op is backprop.FREED:
-            raise RuntimeError(
-                "this graph was released by an earlier backward(), so there is nothing left to "
-                "draw: call backward(retain_graph=True) to draw the graph after backward, or draw "
-                "it before"
-            )
-        seen.add(id(t))
-        order.append(t)
-        queue.extend(t.inputs)
+        item = queue.popleft()
+        if id(item) not in seen:
+            seen.add(id(item))
+            order.append(item)
+            queue.extend(item.inputs if isinstance(item, Function) else ())
     return order
 
 
-def _nodes_and_edges(tensors, output_ids):
+def _known_values(items):
+    """id(op) -> the value of its output, where the graph still holds it: saved by the op itself,
+    or by an op that took it as input."""
+    values = {}
+    for op in items:
+        if isinstance(op, Function):
+            if op.saved_output is not None:
+                values[id(op)] = op.saved_output
+            for x, a in zip(op.inputs, op.saved_inputs or ()):
+                if not isinstance(x, Tensor):  # a leaf shows its own data
+                    values.setdefault(id(x), a)
+    return values
+
+
+def _nodes_and_edges(items, output_ids):
     """The picture's nodes, nearest the outputs first, its edges, and the folded constants.
 
-    A value node per tensor, keyed by id(tensor), except 0-d constants (folded into the label
-    of their op); an op node per recorded op, keyed by id(op). nodes: key -> (tensor, is_op,
-    module scope), where an op node holds the tensor its op made.
+    Per recorded op, an op node keyed by f"op{id(op)}" and a value node for its output keyed by
+    id(op); per leaf a value node keyed by id(leaf), except 0-d constants (folded into the label of
+    their op). nodes: key -> (the op or leaf, is_op, module scope).
     """
-    folded = {id(t) for t in tensors if t.op is None and not t.requires_grad and t.ndim == 0
+    folded = {id(t) for t in items if isinstance(t, Tensor) and not t.requires_grad and t.ndim == 0
               and t.name is None and id(t) not in output_ids}
     leaf_scope = {}  # id(leaf) -> the longest scope shared by the ops that use it
-    for t in tensors:
-        for x in t.inputs:
-            if x.op is None:
-                s = leaf_scope.get(id(x), t.op.scope)
-                leaf_scope[id(x)] = _common_prefix(s, t.op.scope)
+    for op in items:
+        for x in op.inputs if isinstance(op, Function) else ():
+            if isinstance(x, Tensor):
+                s = leaf_scope.get(id(x), op.scope)
+                leaf_scope[id(x)] = _common_prefix(s, op.scope)
     nodes, edges = {}, []
-    for t in tensors:
-        if id(t) not in folded:
-            nodes[id(t)] = (t, False, t.op.scope if t.op is not None else leaf_scope.get(id(t), ()))
-        if t.op is not None:
-            nodes[id(t.op)] = (t, True, t.op.scope)
-            edges.append((id(t.op), id(t)))
-            edges.extend((id(x), id(t.op)) for x in t.inputs if id(x) not in folded)
+    for item in items:
+        if id(item) not in folded:
+            scope = item.scope if isinstance(item, Function) else leaf_scope.get(id(item), ())
+            nodes[id(item)] = (item, False, scope)
+        if isinstance(item, Function):
+            nodes[f"op{id(item)}"] = (item, True, item.scope)
+            edges.append((f"op{id(item)}", id(item)))
+            edges.extend((id(x), f"op{id(item)}") for x in item.inputs if id(x) not in folded)
     return nodes, edges, folded
 
 
@@ -206,17 +219,21 @@ def _select(nodes, collapse, max_nodes):
     return shown, notes
 
 
-def _gradients(outputs, tensors):
-    """id(tensor) -> d(sum of outputs)/d(tensor) for every tensor that requires grad."""
+def _gradients(outputs, items):
+    """id(node or leaf) -> d(sum of outputs)/d(its value), for every leaf that requires grad and
+    every op output (the graph is retained)."""
     for t in outputs:
         if t.size != 1:
             raise ValueError(f"grads=True needs one-element outputs (a loss), got shape {t.shape}")
     roots = [t for t in outputs if t.requires_grad]
-    targets = [t for t in tensors if t.requires_grad]
     if not roots:
         return {}
-    found = backprop.grad(roots, targets, retain_graph=True, allow_unused=True)
-    return {id(t): g.data for t, g in zip(targets, found) if g is not None}
+    if any(isinstance(item, Function) and item.released for item in items):
+        raise RuntimeError("grads=True computes gradients through the graph, but a backward "
+                           "released it: draw before backward, or use backward(retain_graph=True)")
+    seeds = [np.ones(t.shape, dtype=t.dtype) for t in roots]
+    found, _ = backprop._walk(roots, seeds, True, False, {id(item) for item in items})
+    return {k: np.asarray(g) for k, g in found.items()}
 
 
 def _common_prefix(a, b):
@@ -314,30 +331,43 @@ def _record(fields):
     return "{" + "|".join(f.translate(table) for f in fields) + "}"
 
 
-def _value_attrs(t, g, is_output, scalar_graph):
-    fields = [t.name] if t.name else []
+def _data_of(item, value):
+    """The values to show for a leaf or an op's output, or why there are none."""
+    if value is not None or isinstance(item, Tensor):
+        return item.data if value is None else value
+    return "data released (by backward)" if item.released else "data not kept"
+
+
+def _value_attrs(item, value, g, is_output, scalar_graph):
+    """A value node: a leaf (its data and .grad) or an op's output (its data if still kept)."""
+    name = item.name if isinstance(item, Tensor) else item.output_name
+    fields = [name] if name else []
     if not scalar_graph:
-        fields.append(f"{t.shape} {t.dtype}")
-    fields.append(_summary(t.data, "data"))
+        fields.append(f"{item.shape} {item.dtype}")
+    data = _data_of(item, value)
+    fields.append(data if isinstance(data, str) else _summary(data, "data"))
     if g is not None:
         fields.append(_summary(g, "grad"))
-    role = ("output" if is_output else "parameter" if t.op is None and t.requires_grad
-            else "constant" if t.op is None else "intermediate")
+    role = ("output" if is_output else "intermediate" if isinstance(item, Function)
+            else "parameter" if item.requires_grad else "constant")
+    finite = isinstance(data, str) or _is_finite(data)
     return {"label": _record(fields), "shape": "record", **_STYLE[role],
-            **({} if _is_finite(t.data) and _is_finite(g) else _RED)}
+            **({} if finite and _is_finite(g) else _RED)}
 
 
-def _op_attrs(t, folded):
-    """The label of the op that made `t`: its class name, 0-d constants and short parameters."""
-    label = type(t.op).__name__
-    if any(id(x) in folded for x in t.inputs):
-        args = (_number(x.data) if id(x) in folded else "·" for x in t.inputs)
+def _op_attrs(op, folded):
+    """The label of a recorded op: its class name, 0-d constants and short parameters."""
+    label = type(op).__name__
+    if any(id(x) in folded for x in op.inputs):
+        args = (_number(x.data) if id(x) in folded else "·" for x in op.inputs)
         label += "(" + ", ".join(args) + ")"
-    for key, value in vars(t.op).items():
+    for key, value in vars(op).items():
         text = (str(value) if isinstance(value, (int, float, str, tuple, np.dtype))
                 else type(value).__name__ if isinstance(value, Function) else "")
-        # what the engine sets on every op (scope, site, ...) is bookkeeping, not a parameter
-        if key not in vars(Function) and value is not False and 0 < len(text) <= 24:
+        # what the engine sets on every op (scope, site, ...) and what forward keeps for the vjp
+        # (x_shape) is bookkeeping, not a parameter
+        if key not in vars(Function) and not key.startswith("x_") and value is not False \
+                and 0 < len(text) <= 24:
             label += f" {key}={text}"
     return {"label": label, "shape": "ellipse", "fontsize": "10"}
 
@@ -345,8 +375,8 @@ def _op_attrs(t, folded):
 def _box_attrs(scope, members, gradients):
     """A collapsed module: its name, how many ops and parameters it holds; red if any is NaN/Inf."""
     ops = sum(is_op for _, is_op, _ in members)
-    params = sum(not is_op and t.op is None and t.requires_grad for t, is_op, _ in members)
+    params = sum(isinstance(t, Tensor) and t.requires_grad for t, is_op, _ in members)
     bad = any(not (_is_finite(t.data) and _is_finite(gradients.get(id(t))))
-              for t, is_op, _ in members if not is_op)
+              for t, is_op, _ in members if isinstance(t, Tensor))
     return {"label": f"{_module_name(scope)}\\n{ops} ops, {params} parameters", "shape": "box3d",
             "style": "filled", "fillcolor": "lavender", **(_RED if bad else {})}

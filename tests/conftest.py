@@ -3,6 +3,8 @@
 import numpy as np
 import pytest
 
+import autograd_core as ag
+
 
 @pytest.fixture
 def rng():
@@ -10,14 +12,14 @@ def rng():
 
 
 def _recorded_ops(out):
-    """Every op in the graph that made `out`, through the public .op / .inputs links."""
-    ops, stack, seen = [], [out], set()
+    """Every op (node) in the graph that made `out`, through the public .op / .inputs links."""
+    ops, stack, seen = [], [out.op] if out.op is not None else [], set()
     while stack:
-        t = stack.pop()
-        if id(t) not in seen and t.op is not None:
-            seen.add(id(t))
-            ops.append(t.op)
-            stack.extend(t.inputs)
+        node = stack.pop()
+        if id(node) not in seen and isinstance(node, ag.Function):
+            seen.add(id(node))
+            ops.append(node)
+            stack.extend(node.inputs)
     return ops
 
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from autograd_core import grad_mode
-from autograd_core.debugging import record_sites
+from autograd_core.debugging import keep_values, record_sites
 from autograd_core.backprop import grad, topological_order
 from autograd_core.checks.diagnosis import (
     _diagnose, _index, _lower_precision, _pattern, _random, _tolerance, _values,
@@ -196,7 +196,7 @@ def _explain(f, xs, failure, eps, atol, rtol, seed):
     if inner is not None:
         node, dt = inner
         lines.append(
-            f"likely cause: f computes in {dt} inside ({type(node.op).__name__} makes a {dt} "
+            f"likely cause: f computes in {dt} inside ({type(node).__name__} makes a {dt} "
             f"tensor of shape {node.shape}): its rounding, about {np.finfo(dt).eps:.1g} relative, "
             f"swamps finite differences with eps={eps:g}; compute in float64 to check it")
         return "\n".join(lines)
@@ -212,17 +212,15 @@ def _explain(f, xs, failure, eps, atol, rtol, seed):
 
 def _first_low_precision_node(out):
     """(node, dtype) of the first op in out's graph that makes a float tensor below float64."""
-    if out.op is None:
-        return None
     for node in topological_order([out]):
-        if node.op is not None and node.dtype.kind == "f" and _lower_precision(node.dtype):
+        if node.dtype.kind == "f" and _lower_precision(node.dtype):
             return node, node.dtype
     return None
 
 
 def _localise(f, xs, eps, atol, rtol, seed):
     """'where: ...': the first op of f's graph whose own vjp is wrong, with its creation line."""
-    with record_sites(), grad_mode.enable_grad():
+    with record_sites(), keep_values(), grad_mode.enable_grad():
         out = f(*xs)
     lost = ("so the dependence is lost outside the graph: NumPy on .data or np.asarray, detach(), "
             "an in-place change, or (order 2) a vjp that computes with NumPy instead of Tensor ops")

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from autograd_core.backprop import FREED, topological_order
+from autograd_core.backprop import topological_order
 from autograd_core.checks.diagnosis import (
     _diagnose, _index, _kink, _lower_precision, _pattern, _random, _tolerance, _values,
 )
@@ -92,9 +92,10 @@ def check_graph(output, eps=1e-6, atol=1e-5, rtol=1e-3, seed=0, raise_on_error=F
 
     Each op's vjp, for a random upstream gradient (seed `seed`), is compared in float64 with central
     differences of its forward at the inputs it actually saw. A gap that one-sided differences
-    explain (relu/abs at 0, a tie in max) is a 'kink', not an error. The graph must still be
-    recorded: call it before backward, or after backward(retain_graph=True). Build the graph inside
-    `ag.record_sites()` to learn the line that created each op. Returns a GraphReport
+    explain (relu/abs at 0, a tie in max) is a 'kink', not an error. Build the graph inside
+    `ag.keep_values()`, so that every op keeps the inputs it saw (ops otherwise save only what their
+    vjps read), and inside `ag.record_sites()` to learn the line that created each op; call it
+    before backward, or after backward(retain_graph=True). Returns a GraphReport
     (`.first_wrong`, printable, `.raise_()`); with raise_on_error, a wrong op raises AssertionError.
     """
     if not isinstance(output, Tensor):
@@ -102,27 +103,30 @@ def check_graph(output, eps=1e-6, atol=1e-5, rtol=1e-3, seed=0, raise_on_error=F
     if output.op is None:
         raise ValueError("the output is a leaf: no graph was recorded (was it computed under "
                          "no_grad(), or from inputs that do not require grad?)")
-    order = topological_order([output])
-    if any(node.op is FREED for node in order):
+    ops = topological_order([output])
+    if any(node.released for node in ops):
         raise RuntimeError("check_graph needs the recorded graph, but a backward already released "
                            "it: call check_graph before backward, or use backward(retain_graph=True)")
+    if any(node.saved_inputs is None for node in ops):
+        raise RuntimeError("check_graph re-runs every op at the inputs it saw, but ops keep only what "
+                           "their vjps read: build the graph inside `with ag.keep_values():` (and "
+                           "`ag.record_sites()` to learn each op's line)")
     rng = _random(seed)
-    ops = [node for node in order if node.op is not None]
     report = GraphReport([_check_node(k, node, rng, eps, atol, rtol) for k, node in enumerate(ops)])
     return report.raise_() if raise_on_error else report
 
 
 def _check_node(position, node, rng, eps, atol, rtol):
     """The NodeCheck of one op: its vjp against finite differences of its forward, in float64."""
-    op = copy.copy(node.op)  # forward may keep state on self (a mask): leave the recorded op alone
-    inputs = node.inputs
+    op = copy.copy(node)  # forward may keep state on self (a shape): leave the recorded op alone
+    inputs = node.inputs  # per input: its node or the leaf, each with shape, dtype, requires_grad
 
     def result(status, err, detail, cause=""):
         return NodeCheck(position, type(op).__name__, tuple(x.shape for x in inputs), status, err,
                          detail, cause, op.site, ".".join(op.scope))
 
-    arrays = [np.array(x.data, np.float64, order="C") if x.dtype.kind == "f" else x.data
-              for x in inputs]
+    arrays = [np.array(a, np.float64, order="C") if a.dtype.kind == "f" else a
+              for a in node.saved_inputs]
     out = np.asarray(op.forward(*arrays))
     if out.dtype.kind != "f" or _lower_precision(out.dtype):
         return result("skipped", 0.0, f"forward gives {out.dtype} for float64 inputs")

@@ -2,8 +2,8 @@
 
 from autograd_core.ops.composite import log_softmax, mean, var
 from autograd_core.ops.elementwise import (
-    Abs, Add, AddScalar, AddScaled, Clip, Div, Exp, LeakyRelu, Log, Maximum, Minimum, Mul, MulScalar, Neg,
-    Pow, PowScalar, Relu, Sigmoid, Softplus, Sqrt, Sub, Tanh, Where, abs, add, clip, divide, exp,
+    Abs, Add, AddScaled, Clip, Div, Exp, LeakyRelu, Log, Maximum, Minimum, Mul, Neg,
+    Pow, Relu, Sigmoid, Softplus, Sqrt, Sub, Tanh, Where, abs, add, clip, divide, exp,
     leaky_relu, log,
     maximum, minimum, multiply, negative, power, relu, sigmoid, softplus, sqrt, subtract, tanh,
     where,
@@ -63,9 +63,9 @@ NEW_OPS = [  # issue #15
 ]
 
 __all__ = [
-    "Abs", "Add", "AddScalar", "AddScaled", "Affine", "BroadcastTo", "Cast", "Clip", "Concatenate",
+    "Abs", "Add", "AddScaled", "Affine", "BroadcastTo", "Cast", "Clip", "Concatenate",
     "Div", "Einsum", "Exp", "GetItem", "LeakyRelu", "Log", "LogSumExp", "MatMul", "Max", "Maximum",
-    "Min", "Minimum", "Mul", "MulScalar", "Neg", "Pow", "PowScalar", "Relu", "Reshape", "ResidualAffine",
+    "Min", "Minimum", "Mul", "Neg", "Pow", "Relu", "Reshape", "ResidualAffine",
     "ScatterAdd", "Sigmoid", "Softmax", "Softplus", "Sqrt", "Stack", "Sub", "Sum", "Tanh", "Transpose",
     "Where",
     "abs", "add", "astype", "broadcast_to", "clip", "concatenate", "divide", "einsum", "exp",

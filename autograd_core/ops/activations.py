@@ -22,6 +22,7 @@ SELU_SCALE = 1.0507009873554804934193349852946
 
 class Hardtanh(Function):
     """x limited to [min_val, max_val]; the gradient is 1 inside the open interval, else 0."""
+    saves = "inputs"
     def __init__(self, min_val, max_val): self.lo, self.hi = min_val, max_val
     def forward(self, x): return np.clip(x, self.lo, self.hi)
     def vjp(self, g, out, x): return (g * ((x > self.lo) & (x < self.hi)),)
@@ -29,12 +30,14 @@ class Hardtanh(Function):
 
 class Hardsigmoid(Function):
     """clip(x / 6 + 1/2, 0, 1); the gradient is 1/6 on (-3, 3), else 0."""
+    saves = "inputs"
     def forward(self, x): return np.clip(x / 6 + 0.5, 0, 1)
     def vjp(self, g, out, x): return (g * ((x > -3) & (x < 3)) / 6,)
 
 
 class Hardswish(Function):
     """x * hardsigmoid(x); the gradient is 0 up to -3, x/3 + 1/2 on (-3, 3), 1 from 3 (PyTorch's)."""
+    saves = "inputs"
     def forward(self, x): return x * np.clip(x / 6 + 0.5, 0, 1)
     def vjp(self, g, out, x):
         return (g * where(x <= -3, 0.0, where(x < 3, x / 3 + 0.5, 1.0)),)

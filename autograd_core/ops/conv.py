@@ -83,8 +83,8 @@ class Conv2d(Function):
 class Conv2dInputGrad(Function):
     """The adjoint of Conv2d in x: g (N, O, OH, OW) and w to the gradient of x (`shape`)."""
     def __init__(self, shape, stride, dilation, groups):
-        self.shape, self.stride, self.dilation, self.groups = tuple(shape), stride, dilation, groups
-    def forward(self, g, w): return _input_grad(g, w, self.shape, self.stride, self.dilation, self.groups)
+        self.new_shape, self.stride, self.dilation, self.groups = tuple(shape), stride, dilation, groups
+    def forward(self, g, w): return _input_grad(g, w, self.new_shape, self.stride, self.dilation, self.groups)
 
     def vjp(self, c, out, g, w):
         args = (self.stride, self.dilation, self.groups)
@@ -94,8 +94,8 @@ class Conv2dInputGrad(Function):
 class Conv2dWeightGrad(Function):
     """The adjoint of Conv2d in w: x and g (N, O, OH, OW) to the gradient of w (`shape`)."""
     def __init__(self, shape, stride, dilation, groups):
-        self.shape, self.stride, self.dilation, self.groups = tuple(shape), stride, dilation, groups
-    def forward(self, x, g): return _weight_grad(x, g, self.shape, self.stride, self.dilation, self.groups)
+        self.new_shape, self.stride, self.dilation, self.groups = tuple(shape), stride, dilation, groups
+    def forward(self, x, g): return _weight_grad(x, g, self.new_shape, self.stride, self.dilation, self.groups)
 
     def vjp(self, c, out, x, g):
         args = (self.stride, self.dilation, self.groups)

@@ -4,17 +4,18 @@ the engine sums them down to the inputs' shapes."""
 import numpy as np
 
 from autograd_core.function import Function, quiet_underflow
-from autograd_core.tensor import Tensor
 
 
 class Add(Function):
     """x + y"""
+    saves = "nothing"
     def forward(self, x, y): return x + y
     def vjp(self, g, out, x, y): return g, g
 
 
 class AddScaled(Function):
     """x + alpha * y for a number alpha, in one node (an explicit Euler step y + h * f)."""
+    saves = "nothing"
     def __init__(self, alpha): self.alpha = alpha
     def forward(self, x, y):
         out = y * self.alpha
@@ -27,64 +28,59 @@ class AddScaled(Function):
 
 class Sub(Function):
     """x - y"""
+    saves = "nothing"
     def forward(self, x, y): return x - y
     def vjp(self, g, out, x, y): return g, -g
 
 
 class Mul(Function):
-    """x * y"""
+    """x * y; a constant factor (x * 0.9) gets no gradient computed."""
+    saves = "inputs"
     def forward(self, x, y): return x * y
-    def vjp(self, g, out, x, y): return g * y, g * x
+    def vjp(self, g, out, x, y):
+        need_x, need_y = self.needs_input_grad or (True, True)
+        return (g * y if need_x else None), (g * x if need_y else None)
 
 
 class Div(Function):
     """x / y"""
+    saves = "both"  # y, and the output for d/dy = -out / y
     def forward(self, x, y): return x / y
-    def vjp(self, g, out, x, y): return g / y, -g * out / y
-
-
-class AddScalar(Function):
-    """x + c for a number c, kept on the op: the graph gets no node for the constant."""
-    def __init__(self, c): self.c = c
-    def forward(self, x): return x + self.c
-    def vjp(self, g, out, x): return (g,)
-
-
-class MulScalar(Function):
-    """x * c for a number c, kept on the op."""
-    def __init__(self, c): self.c = c
-    def forward(self, x): return x * self.c
-    def vjp(self, g, out, x): return (g * self.c,)
+    def vjp(self, g, out, x, y):
+        need_x, need_y = self.needs_input_grad or (True, True)
+        return (g / y if need_x else None), (-g * out / y if need_y else None)
 
 
 class Neg(Function):
     """-x"""
+    saves = "nothing"
     def forward(self, x): return -x
     def vjp(self, g, out, x): return (-g,)
 
 
-class PowScalar(Function):
-    """x ** p for a constant exponent p; x ** 0 is constant, so its gradient is 0 (also at x = 0)."""
-    def __init__(self, p): self.p = p
-    def forward(self, x): return x ** self.p
-    def vjp(self, g, out, x): return (g * 0 if self.p == 0 else g * self.p * x ** (self.p - 1),)
-
-
 class Pow(Function):
-    """x ** y with both differentiable. Where the formulas give 0 * inf they are taken at their
-    limits, as PyTorch does: d/dx is 0 where y = 0, d/dy is 0 where x = 0 and y >= 0 (0 ** y is
-    constant there); elsewhere d/dy = out * log(x) (NaN for x < 0, as the function is)."""
+    """x ** y. Where the formulas give 0 * inf they are taken at their limits, as PyTorch does:
+    d/dx is 0 where y = 0 (x ** 0 is constant, also at x = 0), d/dy is 0 where x = 0 and y >= 0
+    (0 ** y is constant there); elsewhere d/dy = out * log(x) (NaN for x < 0, as the function is).
+    A constant exponent (x ** 2) gets no gradient computed."""
+    saves = "both"
     def forward(self, x, y): return x ** y
 
     def vjp(self, g, out, x, y):
-        flat_x = (y == 0) & (x == 0)  # 0 ** 0: x ** (y - 1) would be inf times y = 0
-        gx = g * y * x ** where(flat_x, 1.0, y - 1)
-        flat_y = (x == 0) & (y >= 0)
-        return gx, g * out * log(where(flat_y, 1.0, x))
+        need_x, need_y = self.needs_input_grad or (True, True)
+        gx = gy = None
+        if need_x:
+            nonzero = y.size == 1 and bool(y != 0)  # the common x ** 2: no mask needed
+            # 0 ** 0: x ** (y - 1) would be inf times y = 0
+            gx = g * y * x ** (y - 1 if nonzero else where((y == 0) & (x == 0), 1.0, y - 1))
+        if need_y:
+            gy = g * out * log(where((x == 0) & (y >= 0), 1.0, x))
+        return gx, gy
 
 
 class Exp(Function):
     """exp(x)"""
+    saves = "output"
     float_inputs = True
     def forward(self, x): return np.exp(x)
     def vjp(self, g, out, x): return (g * out,)
@@ -92,6 +88,7 @@ class Exp(Function):
 
 class Log(Function):
     """log(x); log(0) = -inf with gradient inf, as in NumPy."""
+    saves = "inputs"
     float_inputs = True
     def forward(self, x): return np.log(x)
     def vjp(self, g, out, x): return (g / x,)
@@ -99,6 +96,7 @@ class Log(Function):
 
 class Sqrt(Function):
     """sqrt(x); sqrt(0) = 0 with gradient inf."""
+    saves = "output"
     float_inputs = True
     def forward(self, x): return np.sqrt(x)
     def vjp(self, g, out, x): return (g / (2 * out),)
@@ -106,6 +104,7 @@ class Sqrt(Function):
 
 class Tanh(Function):
     """tanh(x); its derivative 1 - out ** 2 (NumPy squares twice as fast as it multiplies)."""
+    saves = "output"
     float_inputs = True
     def forward(self, x): return np.tanh(x)
     def vjp(self, g, out, x): return (g * (1 - out ** 2),)
@@ -114,6 +113,7 @@ class Tanh(Function):
 class Sigmoid(Function):
     """1 / (1 + exp(-x)), computed as exp(-log(1 + exp(-x))) so that no exp overflows;
     saturated values are exact (sigmoid(-1000) == 0.0)."""
+    saves = "output"
     float_inputs = True
 
     @quiet_underflow
@@ -125,6 +125,7 @@ class Sigmoid(Function):
 
 class Softplus(Function):
     """log(1 + exp(x)), stable for large |x|."""
+    saves = "inputs"
     float_inputs = True
 
     @quiet_underflow
@@ -134,12 +135,14 @@ class Softplus(Function):
 
 class Relu(Function):
     """max(x, 0); the gradient at 0 is taken as 0 (read off the output: x > 0 exactly where out > 0)."""
+    saves = "output"
     def forward(self, x): return np.maximum(x, 0)
     def vjp(self, g, out, x): return (g * (out > 0),)
 
 
 class LeakyRelu(Function):
     """x for x > 0, slope * x otherwise; the gradient at 0 is `slope`."""
+    saves = "inputs"
     def __init__(self, slope): self.slope = slope
     def forward(self, x): return np.where(x > 0, x, x * self.slope)
     def vjp(self, g, out, x): return (g * np.where(x > 0, 1.0, self.slope),)
@@ -147,12 +150,14 @@ class LeakyRelu(Function):
 
 class Abs(Function):
     """|x|; the gradient at 0 is taken as 0."""
+    saves = "inputs"
     def forward(self, x): return np.abs(x)
     def vjp(self, g, out, x): return (g * np.sign(np.asarray(x)),)
 
 
 class Maximum(Function):
     """Elementwise max(x, y); at ties each side gets half the gradient."""
+    saves = "inputs"
     def forward(self, x, y): return np.maximum(x, y)
     def vjp(self, g, out, x, y):
         wx = (x > y) + 0.5 * (x == y)
@@ -161,6 +166,7 @@ class Maximum(Function):
 
 class Minimum(Function):
     """Elementwise min(x, y); at ties each side gets half the gradient."""
+    saves = "inputs"
     def forward(self, x, y): return np.minimum(x, y)
     def vjp(self, g, out, x, y):
         wx = (x < y) + 0.5 * (x == y)
@@ -169,6 +175,7 @@ class Minimum(Function):
 
 class Clip(Function):
     """x limited to [lo, hi]; the gradient is 1 inside the closed interval, 0 outside."""
+    saves = "inputs"
     def __init__(self, lo, hi): self.lo, self.hi = lo, hi
     def forward(self, x): return np.clip(x, self.lo, self.hi)
     def vjp(self, g, out, x):
@@ -182,46 +189,19 @@ class Clip(Function):
 
 class Where(Function):
     """x where cond else y; cond is a constant boolean array."""
+    saves = "nothing"
     def __init__(self, cond): self.cond = cond
     def forward(self, x, y): return np.where(self.cond, x, y)
     def vjp(self, g, out, x, y): return where(self.cond, g, 0), where(self.cond, 0, g)
 
 
-def _number_with_float_tensor(c, x):
-    """True for a Python number c beside a floating Tensor x: the one-input op computes x (op) c
-    exactly as NumPy would, c taking x's dtype (a float, a Python "weak" scalar)."""
-    # two isinstance calls: cheaper than one with a tuple, and this runs on most `t * 2` and `t + 1`
-    return ((isinstance(c, float) or isinstance(c, int)) and isinstance(x, Tensor)  # noqa: SIM101
-            and x.data.dtype.kind == "f")
-
-
 def add(x, y, alpha=1):
     """x + y, or x + alpha * y (as torch.add) for a number alpha, as one op."""
-    if alpha != 1:
-        if _number_with_float_tensor(y, x):
-            return AddScalar(float(alpha * y))(x)
-        return AddScaled(float(alpha))(x, y)
-    if _number_with_float_tensor(y, x):
-        return AddScalar(float(y))(x)
-    if _number_with_float_tensor(x, y):
-        return AddScalar(float(x))(y)
-    return Add()(x, y)
+    return Add()(x, y) if alpha == 1 else AddScaled(float(alpha))(x, y)
 
 
-def subtract(x, y):
-    if _number_with_float_tensor(y, x):
-        return AddScalar(-float(y))(x)  # x - c is exactly x + (-c) in IEEE arithmetic
-    return Sub()(x, y)
-
-
-def multiply(x, y):
-    if _number_with_float_tensor(y, x):
-        return MulScalar(float(y))(x)
-    if _number_with_float_tensor(x, y):
-        return MulScalar(float(x))(y)
-    return Mul()(x, y)
-
-
+def subtract(x, y): return Sub()(x, y)
+def multiply(x, y): return Mul()(x, y)
 def divide(x, y): return Div()(x, y)
 def negative(x): return Neg()(x)
 def exp(x): return Exp()(x)
@@ -238,11 +218,7 @@ def minimum(x, y): return Minimum()(x, y)
 def clip(x, a_min, a_max): return Clip(a_min, a_max)(x)
 
 
-def power(x, y):
-    """x ** y; a plain-number exponent is a constant of the op, not an input."""
-    if isinstance(y, (int, float)) and not isinstance(y, bool):
-        return PowScalar(y)(x)
-    return Pow()(x, y)
+def power(x, y): return Pow()(x, y)
 
 
 def where(cond, x, y):

@@ -11,6 +11,7 @@ from autograd_core.tensor import Tensor
 
 class MatMul(Function):
     """x @ y with np.matmul's rules: 1-D operands are promoted, leading dimensions broadcast."""
+    saves = "inputs"
 
     def forward(self, x, y):
         if np.ndim(x) == 0 or np.ndim(y) == 0:
@@ -52,6 +53,7 @@ class Affine(Function):
     that layout (mixed layouts are what is slow). The vjp hands back gradients in the same layout.
     Integer inputs (raw pixels) are computed in float64, as every real-valued op's are.
     """
+    saves = "both"  # the inputs, and the output for the activation's vjp
     float_inputs = True
 
     def __init__(self, activation=None):
@@ -89,9 +91,11 @@ class ResidualAffine(Affine):
     """x + step * act(x @ W.T + b) in one op, W square: an explicit Euler step of a dense layer
     (seed 000's residual block). Its vjp is Affine's, scaled by `step`, plus the identity path.
 
-    It keeps act(x @ W.T + b) for the vjp, as a hand-written backward does; under create_graph it
-    records that value again from the inputs, so the gradient can be differentiated once more.
+    It keeps act(x @ W.T + b) for the vjp (on self, dropped by release()), as a hand-written
+    backward does; under create_graph it records that value again from the inputs, so the
+    gradient can be differentiated once more.
     """
+    saves = "inputs"
 
     def __init__(self, step, activation=None):
         self.step, self.activation = step, _fusable(activation, "ResidualAffine")
@@ -110,6 +114,10 @@ class ResidualAffine(Affine):
             s = Affine(self.activation)(x, W) if b is None else Affine(self.activation)(x, W, b)
         grads = Affine.vjp(self, g * self.step, s, x, W, b)
         return (g if grads[0] is None else g + grads[0],) + grads[1:]
+
+    def release(self):
+        super().release()
+        self.activation_out = None
 
 
 @functools.lru_cache(maxsize=16)
@@ -136,6 +144,7 @@ def _fusable(activation, op):
 
 class Einsum(Function):
     """np.einsum with explicit subscripts ("ij,jk->ik"); each operand's letters must be distinct."""
+    saves = "inputs"
 
     def __init__(self, subscripts):
         if "..." in subscripts:

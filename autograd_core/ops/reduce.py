@@ -21,9 +21,14 @@ class _Reduction(Function):
 
 class Sum(_Reduction):
     """Sum over `axes`."""
-    def forward(self, x): return np.sum(x, axis=self.axes, keepdims=self.keepdims)
+    saves = "nothing"
+
+    def forward(self, x):
+        self.x_shape = x.shape
+        return np.sum(x, axis=self.axes, keepdims=self.keepdims)
+
     def vjp(self, g, out, x):
-        return (broadcast_to(g.reshape(keepdims_shape(x.shape, self.axes)), x.shape),)
+        return (broadcast_to(g.reshape(keepdims_shape(self.x_shape, self.axes)), self.x_shape),)
 
 
 class Max(_Reduction):
@@ -49,7 +54,7 @@ class LogSumExp(_Reduction):
 
     Integer inputs are taken as float64; an empty axis gives -inf (the log of an empty sum).
     """
-    float_inputs = True
+    float_inputs = True  # saves both: its vjp is g * exp(x - out)
 
     @quiet_underflow
     def forward(self, x):
@@ -70,6 +75,7 @@ class Softmax(_Reduction):
 
     Its vjp, out * (g - sum(g * out)), reads only the output; far-off entries are exactly 0.
     """
+    saves = "output"
     float_inputs = True
 
     @quiet_underflow

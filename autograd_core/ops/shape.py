@@ -8,13 +8,19 @@ from autograd_core.shapes import shape_of, normalize_axis, normalize_permutation
 
 class Reshape(Function):
     """x viewed with another shape (-1 allowed)."""
-    def __init__(self, shape): self.shape = shape
-    def forward(self, x): return np.reshape(x, self.shape)
-    def vjp(self, g, out, x): return (g.reshape(x.shape),)
+    saves = "nothing"
+    def __init__(self, shape): self.new_shape = shape
+
+    def forward(self, x):
+        self.x_shape = x.shape
+        return np.reshape(x, self.new_shape)
+
+    def vjp(self, g, out, x): return (g.reshape(self.x_shape),)
 
 
 class Transpose(Function):
     """Axes permuted by `axes`, a permutation of range(ndim) (see transpose())."""
+    saves = "nothing"
     def __init__(self, axes): self.axes = axes
     def forward(self, x): return np.transpose(x, self.axes)
     def vjp(self, g, out, x): return (g.transpose(tuple(np.argsort(self.axes))),)
@@ -22,31 +28,39 @@ class Transpose(Function):
 
 class BroadcastTo(Function):
     """x repeated up to `shape` by NumPy's rules; the engine sums the gradient back down."""
-    def __init__(self, shape): self.shape = tuple(shape)
-    def forward(self, x): return np.broadcast_to(x, self.shape)
+    saves = "nothing"
+    def __init__(self, shape): self.new_shape = tuple(shape)
+    def forward(self, x): return np.broadcast_to(x, self.new_shape)
     def vjp(self, g, out, x): return (g,)
 
 
 class Cast(Function):
     """x converted to `dtype`; the gradient is converted back by the engine."""
-    def __init__(self, dtype): self.dtype = np.dtype(dtype)
-    def forward(self, x): return np.asarray(x).astype(self.dtype)
+    saves = "nothing"
+    def __init__(self, dtype): self.new_dtype = np.dtype(dtype)
+    def forward(self, x): return np.asarray(x).astype(self.new_dtype)
     def vjp(self, g, out, x): return (g,)
 
 
 class GetItem(Function):
     """x[index], basic or advanced indexing; repeated indices accumulate their gradients."""
+    saves = "nothing"
     def __init__(self, index): self.index = index
-    def forward(self, x): return x[self.index]
-    def vjp(self, g, out, x): return (ScatterAdd(self.index, x.shape)(g),)
+
+    def forward(self, x):
+        self.x_shape = x.shape
+        return x[self.index]
+
+    def vjp(self, g, out, x): return (ScatterAdd(self.index, self.x_shape)(g),)
 
 
 class ScatterAdd(Function):
     """zeros(shape) with g added at `index` (the adjoint of GetItem)."""
-    def __init__(self, index, shape): self.index, self.shape = index, shape
+    saves = "nothing"
+    def __init__(self, index, shape): self.index, self.new_shape = index, shape
 
     def forward(self, g):
-        out = np.zeros(self.shape, dtype=np.result_type(g))
+        out = np.zeros(self.new_shape, dtype=np.result_type(g))
         if _is_basic(self.index):
             out[self.index] = g  # a basic index names each element once: plain assignment
         else:
@@ -63,20 +77,25 @@ def _is_basic(index):
 
 class Concatenate(Function):
     """Inputs joined along an existing, non-negative `axis`; None joins them flattened."""
+    saves = "nothing"
     def __init__(self, axis): self.axis = axis
-    def forward(self, *xs): return np.concatenate(xs, axis=self.axis)
+
+    def forward(self, *xs):
+        self.x_shapes = [x.shape for x in xs]
+        return np.concatenate(xs, axis=self.axis)
 
     def vjp(self, g, out, *xs):
         axis = 0 if self.axis is None else self.axis
-        sizes = [x.size if self.axis is None else x.shape[axis] for x in xs]
+        sizes = [int(np.prod(s)) if self.axis is None else s[axis] for s in self.x_shapes]
         starts = np.cumsum([0] + sizes[:-1])
         lead = (slice(None),) * axis
-        return tuple(g[lead + (slice(start, start + n),)].reshape(x.shape)
-                     for x, start, n in zip(xs, starts, sizes))
+        return tuple(g[lead + (slice(start, start + n),)].reshape(shape)
+                     for shape, start, n in zip(self.x_shapes, starts, sizes))
 
 
 class Stack(Function):
     """Inputs of one shape joined along a new, non-negative `axis`."""
+    saves = "nothing"
     def __init__(self, axis): self.axis = axis
     def forward(self, *xs): return np.stack(xs, axis=self.axis)
 

@@ -17,6 +17,7 @@ _TWO_OVER_SQRT_PI = 2.0 / math.sqrt(math.pi)
 
 class Sin(Function):
     """sin(x)"""
+    saves = "inputs"
     float_inputs = True
     def forward(self, x): return np.sin(x)
     def vjp(self, g, out, x): return (g * cos(x),)
@@ -24,6 +25,7 @@ class Sin(Function):
 
 class Cos(Function):
     """cos(x)"""
+    saves = "inputs"
     float_inputs = True
     def forward(self, x): return np.cos(x)
     def vjp(self, g, out, x): return (-g * sin(x),)
@@ -31,6 +33,7 @@ class Cos(Function):
 
 class Tan(Function):
     """tan(x); its derivative 1 + tan(x)**2."""
+    saves = "output"
     float_inputs = True
     def forward(self, x): return np.tan(x)
     def vjp(self, g, out, x): return (g * (1 + out * out),)
@@ -38,6 +41,7 @@ class Tan(Function):
 
 class Arcsin(Function):
     """arcsin(x) on [-1, 1]; the gradient is inf at +-1."""
+    saves = "inputs"
     float_inputs = True
     def forward(self, x): return np.arcsin(x)
     def vjp(self, g, out, x): return (g / sqrt(1 - x * x),)
@@ -45,6 +49,7 @@ class Arcsin(Function):
 
 class Arccos(Function):
     """arccos(x) on [-1, 1]; the gradient is -inf at +-1."""
+    saves = "inputs"
     float_inputs = True
     def forward(self, x): return np.arccos(x)
     def vjp(self, g, out, x): return (-g / sqrt(1 - x * x),)
@@ -52,6 +57,7 @@ class Arccos(Function):
 
 class Arctan(Function):
     """arctan(x)"""
+    saves = "inputs"
     float_inputs = True
     def forward(self, x): return np.arctan(x)
     def vjp(self, g, out, x): return (g / (1 + x * x),)
@@ -60,6 +66,7 @@ class Arctan(Function):
 class Arctan2(Function):
     """arctan2(y, x), the angle of the point (x, y), with NumPy's broadcasting; at (0, 0) the
     gradient is 0/0 = NaN, as in PyTorch."""
+    saves = "inputs"
     float_inputs = True
     def forward(self, y, x): return np.arctan2(y, x)
     def vjp(self, g, out, y, x):
@@ -69,6 +76,7 @@ class Arctan2(Function):
 
 class Sinh(Function):
     """sinh(x)"""
+    saves = "inputs"
     float_inputs = True
     def forward(self, x): return np.sinh(x)
     def vjp(self, g, out, x): return (g * cosh(x),)
@@ -76,6 +84,7 @@ class Sinh(Function):
 
 class Cosh(Function):
     """cosh(x)"""
+    saves = "inputs"
     float_inputs = True
     def forward(self, x): return np.cosh(x)
     def vjp(self, g, out, x): return (g * sinh(x),)
@@ -83,6 +92,7 @@ class Cosh(Function):
 
 class Arcsinh(Function):
     """arcsinh(x)"""
+    saves = "inputs"
     float_inputs = True
     def forward(self, x): return np.arcsinh(x)
     def vjp(self, g, out, x): return (g / sqrt(x * x + 1),)
@@ -90,6 +100,7 @@ class Arcsinh(Function):
 
 class Arccosh(Function):
     """arccosh(x) for x >= 1; the gradient is inf at 1."""
+    saves = "inputs"
     float_inputs = True
     def forward(self, x): return np.arccosh(x)
     def vjp(self, g, out, x): return (g / (sqrt(x - 1) * sqrt(x + 1)),)
@@ -97,6 +108,7 @@ class Arccosh(Function):
 
 class Arctanh(Function):
     """arctanh(x) on (-1, 1)."""
+    saves = "inputs"
     float_inputs = True
     def forward(self, x): return np.arctanh(x)
     def vjp(self, g, out, x): return (g / (1 - x * x),)
@@ -104,6 +116,7 @@ class Arctanh(Function):
 
 class Log1p(Function):
     """log(1 + x), exact for tiny x."""
+    saves = "inputs"
     float_inputs = True
     def forward(self, x): return np.log1p(x)
     def vjp(self, g, out, x): return (g / (1 + x),)
@@ -111,6 +124,7 @@ class Log1p(Function):
 
 class Expm1(Function):
     """exp(x) - 1, exact for tiny x."""
+    saves = "output"
     float_inputs = True
     def forward(self, x): return np.expm1(x)
     def vjp(self, g, out, x): return (g * (out + 1),)
@@ -118,6 +132,7 @@ class Expm1(Function):
 
 class Log2(Function):
     """log2(x)"""
+    saves = "inputs"
     float_inputs = True
     def forward(self, x): return np.log2(x)
     def vjp(self, g, out, x): return (g / (x * _LN2),)
@@ -125,6 +140,7 @@ class Log2(Function):
 
 class Log10(Function):
     """log10(x)"""
+    saves = "inputs"
     float_inputs = True
     def forward(self, x): return np.log10(x)
     def vjp(self, g, out, x): return (g / (x * _LN10),)
@@ -132,6 +148,7 @@ class Log10(Function):
 
 class Exp2(Function):
     """2 ** x"""
+    saves = "output"
     float_inputs = True
     def forward(self, x): return np.exp2(x)
     def vjp(self, g, out, x): return (g * out * _LN2,)
@@ -139,6 +156,7 @@ class Exp2(Function):
 
 class LogAddExp(Function):
     """log(exp(x) + exp(y)) without overflow; the gradients are the two softmax weights."""
+    saves = "both"
     float_inputs = True
     def forward(self, x, y): return np.logaddexp(x, y)
     def vjp(self, g, out, x, y): return g * exp(x - out), g * exp(y - out)
@@ -146,6 +164,7 @@ class LogAddExp(Function):
 
 class Erf(Function):
     """The error function, to double precision (see `_erf`); its derivative 2/sqrt(pi) exp(-x^2)."""
+    saves = "inputs"
     float_inputs = True
     def forward(self, x): return _erf(x)
     def vjp(self, g, out, x): return (g * _TWO_OVER_SQRT_PI * exp(-(x * x)),)

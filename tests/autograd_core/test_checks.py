@@ -102,7 +102,7 @@ def test_every_checker_reports_failure_the_same_way(rng):
     x = rng.standard_normal(3)
     reports = [ag.gradcheck(lambda t: NegExp()(t), [x], raise_on_error=False),
                ag.gradgradcheck(lambda t: NegExp()(t), [x], raise_on_error=False),
-               ag.check_graph(NegExp()(ag.Tensor(x, requires_grad=True)).sum()),
+               ag.check_graph(kept(lambda: NegExp()(ag.Tensor(x, requires_grad=True)).sum())),
                ag.compare_grads({"w": np.ones(2)}, {"w": -np.ones(2)})]
     for report in reports:
         assert isinstance(report, checks.Report) and not report
@@ -245,6 +245,12 @@ def test_step_too_small_for_rounding_is_named():
 
 # --- check_graph: the wrong op inside a model --------------------------------------------------
 
+def kept(build):
+    """The output of `build()`, recorded with every op keeping its inputs, as check_graph needs."""
+    with ag.keep_values():
+        return build()
+
+
 def line_of(marker):
     lines = pathlib.Path(__file__).read_text().splitlines()
     return 1 + next(i for i, line in enumerate(lines) if line.rstrip().endswith(marker))
@@ -273,7 +279,7 @@ def model_params(rng, width=6):
 def test_check_graph_names_the_wrong_op_and_its_line_inside_a_model(kind, rng):
     op = WRONG[kind][0]
     params = model_params(rng)
-    with ag.record_sites():
+    with ag.record_sites(), ag.keep_values():
         loss = buried_model(ag.Tensor(rng.standard_normal((5, 6))), params, op)
     report = ag.check_graph(loss)
     assert len(report) >= 50
@@ -293,7 +299,8 @@ def test_check_graph_names_the_wrong_op_and_its_line_inside_a_model(kind, rng):
 def test_check_graph_reports_the_first_wrong_op_in_evaluation_order(rng):
     x = ag.Tensor(rng.standard_normal((2, 3)), requires_grad=True)
     s = ag.Tensor(rng.standard_normal(3), requires_grad=True)
-    loss = NegExp()(ag.tanh(ScaleColumns()(x, s))).sum()
+    with ag.keep_values():
+        loss = NegExp()(ag.tanh(ScaleColumns()(x, s))).sum()
     report = ag.check_graph(loss)
     assert [n.op for n in report] == ["ScaleColumns", "Tanh", "NegExp", "Sum"]
     assert [n.status for n in report] == ["wrong", "ok", "wrong", "ok"]
@@ -302,7 +309,8 @@ def test_check_graph_reports_the_first_wrong_op_in_evaluation_order(rng):
 
 def test_check_graph_calls_kinks_and_ties_kinks_not_errors():
     x = ag.Tensor(np.array([-1.0, 0.0, 2.0, 2.0]), requires_grad=True)
-    loss = (ag.relu(x) + ag.clip(x, -1.0, 1.5) + ag.abs(x)).sum() + x.max() + ag.maximum(x, 2.0).sum()
+    with ag.keep_values():
+        loss = (ag.relu(x) + ag.clip(x, -1.0, 1.5) + ag.abs(x)).sum() + x.max() + ag.maximum(x, 2.0).sum()
     report = ag.check_graph(loss)
     assert report.ok and report.first_wrong is None
     statuses = {n.op: n.status for n in report}
@@ -314,7 +322,7 @@ def test_check_graph_calls_kinks_and_ties_kinks_not_errors():
 
 def test_check_graph_calls_a_mismatch_that_a_smaller_step_removes_unsure():
     x = ag.Tensor(np.array([3e-7, 1.0]), requires_grad=True)  # a kink closer than eps = 1e-6
-    report = ag.check_graph(ag.relu(x).sum())
+    report = ag.check_graph(kept(lambda: ag.relu(x).sum()))
     relu = report.nodes[0]
     assert relu.status == "unsure" and report.ok
     m = re.match(r"vjp for input 0 \(shape \(2,\)\) at index \(0,\): analytic (\S+), numeric (\S+),",
@@ -326,7 +334,8 @@ def test_check_graph_calls_a_mismatch_that_a_smaller_step_removes_unsure():
 
 def test_check_graph_on_a_released_graph_says_to_retain_it(rng):
     x = ag.Tensor(rng.standard_normal(3), requires_grad=True)
-    loss = ag.tanh(x).sum()
+    with ag.keep_values():
+        loss = ag.tanh(x).sum()
     loss.backward()
     with pytest.raises(RuntimeError, match=r"a backward already released it: call check_graph "
                                            r"before backward, or use backward\(retain_graph=True\)"):
@@ -335,7 +344,8 @@ def test_check_graph_on_a_released_graph_says_to_retain_it(rng):
 
 def test_check_graph_after_a_retained_backward_leaves_the_graph_usable(rng):
     x = ag.Tensor(rng.standard_normal((3, 2)), requires_grad=True)
-    loss = (ag.relu(x) * ag.exp(x)).sum()
+    with ag.keep_values():
+        loss = (ag.relu(x) * ag.exp(x)).sum()
     loss.backward(retain_graph=True)
     first = x.grad.data.copy()
     assert ag.check_graph(loss).ok
@@ -345,7 +355,7 @@ def test_check_graph_after_a_retained_backward_leaves_the_graph_usable(rng):
 
 def test_check_graph_without_recorded_sites_says_how_to_record_them(rng):
     x = ag.Tensor(rng.standard_normal(3), requires_grad=True)
-    report = ag.check_graph(NegExp()(x).sum())
+    report = ag.check_graph(kept(lambda: NegExp()(x).sum()))
     assert report.first_wrong.site is None
     assert ("first wrong op: op #0 NegExp (input shapes (3,)) (line not recorded: build the graph "
             "inside `with ag.record_sites():`)") in str(report)
@@ -353,15 +363,15 @@ def test_check_graph_without_recorded_sites_says_how_to_record_them(rng):
 
 def test_check_graph_names_the_scope_of_the_wrong_op(rng):
     x = ag.Tensor(rng.standard_normal(3), requires_grad=True)
-    with ag.name_scope("encoder"), ag.name_scope("act"):
-        y = NegExp()(x)
-    assert "NegExp (input shapes (3,)) in encoder.act" in ag.check_graph(y.sum()).first_wrong.headline()
+    with ag.name_scope("encoder"), ag.name_scope("act"), ag.keep_values():
+        y = NegExp()(x).sum()
+    assert "NegExp (input shapes (3,)) in encoder.act" in ag.check_graph(y).first_wrong.headline()
 
 
 def test_check_graph_raise_on_error_raises_with_the_report(rng):
     x = ag.Tensor(rng.standard_normal(3), requires_grad=True)
     with pytest.raises(AssertionError) as e:
-        ag.check_graph(NegExp()(x).sum(), raise_on_error=True)
+        ag.check_graph(kept(lambda: NegExp()(x).sum()), raise_on_error=True)
     lines = error_text(e).splitlines()
     assert lines[0] == "check_graph: 2 ops: 1 ok, 1 wrong, 0 on a kink, 0 unsure, 0 skipped"
     assert lines[1].startswith("first wrong op: op #0 NegExp")
@@ -373,7 +383,7 @@ def test_check_graph_raise_on_error_raises_with_the_report(rng):
 def test_check_graph_names_an_unsummable_vjp_shape(rng):
     x = ag.Tensor(rng.standard_normal((2, 3)), requires_grad=True)
     s = ag.Tensor(rng.standard_normal(3), requires_grad=True)
-    node = ag.check_graph(BadShape()(x, s).sum()).first_wrong
+    node = ag.check_graph(kept(lambda: BadShape()(x, s).sum())).first_wrong
     assert node.op == "BadShape"
     assert node.detail == ("vjp returned a gradient of shape (3, 2) for input 1 of shape (3,), "
                            "which cannot be summed down to it")
@@ -382,20 +392,20 @@ def test_check_graph_names_an_unsummable_vjp_shape(rng):
 def test_check_graph_checks_large_inputs_along_a_random_direction(rng):
     x = ag.Tensor(rng.standard_normal((20, 20)), requires_grad=True)
     assert 400 > checks.NODE_ELEMENTWISE_LIMIT
-    node = ag.check_graph(NegExp()(ag.tanh(x)).sum()).first_wrong
+    node = ag.check_graph(kept(lambda: NegExp()(ag.tanh(x)).sum())).first_wrong
     assert node.op == "NegExp"
     assert node.detail.startswith("vjp for input 0 (shape (20, 20)) along a random direction")
 
 
 def test_check_graph_checks_a_float32_graph_in_float64(rng):
     x = ag.Tensor(rng.standard_normal((3, 2)).astype(np.float32), requires_grad=True)
-    report = ag.check_graph((ag.tanh(x) * x).sum())
+    report = ag.check_graph(kept(lambda: (ag.tanh(x) * x).sum()))
     assert report.ok and [n.status for n in report] == ["ok", "ok", "ok"]
 
 
 def test_check_graph_skips_an_op_that_computes_in_float32(rng):
     x = ag.Tensor(rng.standard_normal(3), requires_grad=True)
-    report = ag.check_graph(ag.astype(x, np.float32).sum())
+    report = ag.check_graph(kept(lambda: ag.astype(x, np.float32).sum()))
     cast = next(n for n in report if n.op == "Cast")
     assert cast.status == "skipped" and cast.detail == "forward gives float32 for float64 inputs"
 
@@ -403,7 +413,14 @@ def test_check_graph_skips_an_op_that_computes_in_float32(rng):
 def test_check_graph_needs_a_recorded_graph():
     with pytest.raises(ValueError, match="the output is a leaf: no graph was recorded"):
         ag.check_graph(ag.Tensor([1.0, 2.0]))
-    assert isinstance(ag.check_graph(ag.Tensor([1.0], requires_grad=True) * 2), GraphReport)
+    assert isinstance(ag.check_graph(kept(lambda: ag.Tensor([1.0], requires_grad=True) * 2)),
+                      GraphReport)
+
+
+def test_check_graph_without_kept_values_says_how_to_keep_them():
+    y = ag.tanh(ag.Tensor([1.0, 2.0], requires_grad=True)).sum()
+    with pytest.raises(RuntimeError, match=r"build the graph inside `with ag.keep_values\(\):`"):
+        ag.check_graph(y)
 
 
 def test_check_graph_leaves_ops_that_keep_state_untouched(rng):
@@ -416,9 +433,10 @@ def test_check_graph_leaves_ops_that_keep_state_untouched(rng):
 
     x = ag.Tensor(np.array([-1.0, 2.0]), requires_grad=True)
     op = Gate()
-    y = op(x)
+    with ag.keep_values():
+        y = op(x).sum()
     mask = op.mask
-    ag.check_graph(y.sum())
+    ag.check_graph(y)
     assert op.mask is mask
 
 

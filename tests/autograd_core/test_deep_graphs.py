@@ -40,7 +40,7 @@ def test_grad_through_a_million_node_chain(deep):
 
 def test_teardown_of_a_million_node_chain_without_backward():
     x, y = chain()
-    first = weakref.ref(y.inputs[0])
+    first = weakref.ref(y.op.inputs[0])  # the node of the first multiplication
     del y
     gc.collect()
     assert first() is None

@@ -60,3 +60,93 @@ def test_matmul_skips_the_gradient_of_an_input_without_grad():
     gx, gw = y.op.vjp(np.ones((2, 4)), y.data, x.data, w.data)
     assert gx is None
     np.testing.assert_array_equal(gw, np.full((3, 4), 2.0))
+
+
+# --- the graph node: what a recorded op keeps --------------------------------------------------
+
+def test_a_recorded_op_is_the_outputs_node_with_edges_to_its_inputs():
+    w = Tensor([1.0, 2.0], requires_grad=True)
+    h = ag.exp(w)
+    y = h * w
+    assert y.op.inputs == (h.op, w) and h.op.inputs == (w,)  # a node, or the leaf itself
+    assert (y.op.shape, y.op.dtype, y.op.rank, h.op.rank) == ((2,), np.float64, 2, 1)
+
+
+@pytest.mark.parametrize("build, saved_inputs, saved_output", [
+    (lambda x: x + 1.0, False, False),
+    (lambda x: x * 2.0, True, False),
+    (lambda x: ag.tanh(x), False, True),
+    (lambda x: ag.sum(x, axis=0), False, False),
+    (lambda x: x / 3.0, True, True),
+])
+def test_a_recorded_op_keeps_only_the_arrays_it_declares(build, saved_inputs, saved_output):
+    node = build(Tensor(np.ones((2, 3)), requires_grad=True)).op
+    assert (node.saved_inputs is not None, node.saved_output is not None) == (saved_inputs, saved_output)
+
+
+def test_keep_values_makes_every_op_keep_its_inputs_and_output():
+    with ag.keep_values():
+        node = (Tensor(np.ones(3), requires_grad=True) + 1.0).op
+    assert node.saved_inputs is not None and node.saved_output is not None
+
+
+def test_backward_releases_the_saved_arrays_and_keeps_the_structure():
+    x = Tensor(np.ones(3), requires_grad=True)
+    y = ag.tanh(x * 2.0).sum()
+    tanh = y.op.inputs[0]
+    y.backward()
+    assert tanh.released and tanh.saved_output is None and tanh.saved_inputs is None
+    assert type(tanh).__name__ == "Tanh" and tanh.shape == (3,) and y.op.inputs == (tanh,)
+
+
+def test_a_vjp_that_reads_an_array_its_op_does_not_save_is_named():
+    class Forgetful(ag.Function):
+        saves = "output"
+        def forward(self, x): return x ** 3
+        def vjp(self, g, out, x): return (g * 3 * x * x,)
+
+    y = Forgetful()(Tensor([1.0, 2.0], requires_grad=True)).sum()
+    with pytest.raises(ag.NotSavedError, match=r"Forgetful.vjp used an array its op does not save "
+                                               r"\(saves = 'output'\)"):
+        y.backward()
+
+
+def test_not_saved_refuses_numpy_too():
+    from autograd_core.function import NOT_SAVED
+    for use in (lambda: np.shape(NOT_SAVED), lambda: NOT_SAVED.shape, lambda: np.ones(2) * NOT_SAVED,
+                lambda: np.exp(NOT_SAVED), lambda: NOT_SAVED[0]):
+        with pytest.raises((ag.NotSavedError, TypeError)):
+            use()
+
+
+def test_saves_must_be_one_of_the_four_words():
+    with pytest.raises(ValueError, match="saves must be 'inputs', 'output', 'both' or 'nothing'"):
+        class Typo(ag.Function):  # noqa: F841
+            saves = "input"
+
+
+def test_an_op_instance_records_once():
+    op = ag.ops.Exp()
+    x = Tensor(1.0, requires_grad=True)
+    op(x)
+    with pytest.raises(RuntimeError, match="an op instance runs once, create a new one"):
+        op(x)
+
+
+@pytest.mark.parametrize("expr, op", [
+    (lambda x: x - 2, "Sub"), (lambda x: 2 - x, "Sub"), (lambda x: x / 2, "Div"),
+    (lambda x: 2 / x, "Div"), (lambda x: x + 2, "Add"), (lambda x: x * 2, "Mul"),
+    (lambda x: x ** 2, "Pow"), (lambda x: 2 ** x, "Pow"),
+])
+def test_a_number_is_a_constant_input_of_the_same_op_either_side(expr, op):
+    y = expr(Tensor([1.0, 3.0], requires_grad=True))
+    assert type(y.op).__name__ == op and len(y.op.inputs) == 2
+    constant = next(e for e in y.op.inputs if isinstance(e, Tensor) and not e.requires_grad)
+    assert constant.ndim == 0 and constant.dtype == np.float64
+
+
+def test_a_constant_factor_gets_no_gradient_computed():
+    x = Tensor([1.0, 3.0], requires_grad=True)
+    y = x * 2.0
+    assert y.op.needs_input_grad == (True, False)
+    assert y.op.vjp(np.ones(2), None, x.data, np.asarray(2.0))[1] is None

@@ -22,7 +22,7 @@ def test_activation_is_applied_inside_one_node_that_keeps_no_pre_activation(acti
     x, w, b = layer(rng)
     out = ag.linear(x, w, b, activation=activation)
     assert isinstance(out.op, ag.ops.Affine)
-    assert all(a is e for a, e in zip(out.inputs, (x, w, b))) and len(out.inputs) == 3
+    assert all(a is e for a, e in zip(out.op.inputs, (x, w, b))) and len(out.op.inputs) == 3
 
 
 @pytest.mark.parametrize("activation", ["relu", "sigmoid", "tanh"])
@@ -64,7 +64,7 @@ def test_residual_linear_is_one_node_on_its_three_inputs(rng):
     x, w, b = layer(rng, d_out=3)
     out = ag.residual_linear(x, w, b, step=0.1, activation="tanh")
     assert isinstance(out.op, ag.ops.ResidualAffine)
-    assert all(a is e for a, e in zip(out.inputs, (x, w, b))) and len(out.inputs) == 3
+    assert all(a is e for a, e in zip(out.op.inputs, (x, w, b))) and len(out.op.inputs) == 3
 
 
 @pytest.mark.parametrize("activation", [None, "relu", "sigmoid", "tanh"])

@@ -100,12 +100,45 @@ def test_grads_true_needs_a_one_element_output():
         to_dot(x * 2.0, grads=True)
 
 
-def test_drawing_a_graph_released_by_backward_raises_naming_retain_graph():
+def test_a_graph_drawn_after_backward_shows_the_leaves_gradients_and_released_values(tmp_path):
+    w = Tensor([1.0, 2.0], requires_grad=True, name="w")
+    h = ag.tanh(w * 3.0)
+    h.name = "h"
+    loss = (h * h).sum()
+    loss.backward()
+    svg = render(tmp_path, loss)
+    assert ">data [1, 2]<" in svg_node(svg, "w") and ">grad [" in svg_node(svg, "w")
+    assert ">data released (by backward)<" in svg_node(svg, "h")
+    assert "Tanh" in svg and "Mul(·, 3)" in svg and "(2,) float64" in svg_node(svg, "h")
+
+
+def test_a_scalar_graph_drawn_after_backward_shows_data_and_grad_of_each_leaf(tmp_path):
+    a, b = Tensor(2.0, requires_grad=True, name="a"), Tensor(-3.0, requires_grad=True, name="b")
+    loss = (a * b + a).tanh()
+    loss.backward()
+    svg = render(tmp_path, loss)
+    assert ">data 2<" in svg_node(svg, "a") and f">grad {a.grad.item():.4g}<".replace("-", "&#45;") \
+        in svg_node(svg, "a")
+    assert svg.count("data released (by backward)") == 2  # a * b and a * b + a
+
+
+def test_a_graph_drawn_before_backward_shows_the_values_its_ops_saved(tmp_path):
+    x = Tensor([1.0, 2.0], requires_grad=True, name="x")
+    e = ag.exp(x)  # Exp saves its output
+    e.name = "e"
+    s = e + 1.0  # Add saves nothing, and Sum neither: the value of s is not kept
+    s.name = "s"
+    svg = render(tmp_path, s.sum())
+    assert ">data [2.718, 7.389]<" in svg_node(svg, "e")
+    assert ">data not kept<" in svg_node(svg, "s")
+
+
+def test_grads_true_after_backward_says_to_retain_the_graph():
     x = Tensor([1.0, 2.0], requires_grad=True)
     loss = (x * x).sum()
     loss.backward()
     with pytest.raises(RuntimeError, match=r"retain_graph=True"):
-        to_dot(loss)
+        to_dot(loss, grads=True)
 
 
 def test_nan_value_is_drawn_red(tmp_path):
@@ -158,7 +191,7 @@ def test_fused_linear_node_names_its_activation(tmp_path):
 def test_number_constants_are_folded_into_the_op_label(tmp_path):
     x = Tensor([1.0, 2.0], requires_grad=True, name="x")
     source = to_dot(((1.0 - x) * 0.5).sum()).source
-    assert "Sub(1, ·)" in source and "MulScalar c=0.5" in source and "needs_input_grad" not in source
+    assert "Sub(1, ·)" in source and "Mul(·, 0.5)" in source and "needs_input_grad" not in source
     assert "data 0.5" not in source and "data 1}" not in source
 
 

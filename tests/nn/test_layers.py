@@ -35,7 +35,7 @@ def test_linear_fuses_relu_sigmoid_and_tanh_into_its_one_op(module, function, rn
 def test_linear_applies_another_activation_module_after_its_op(rng):
     layer, x = nn.Linear(3, 2, activation=nn.LeakyReLU(0.1), rng=0), rng.standard_normal((4, 3))
     out = layer(x)
-    assert isinstance(out.op, ag.ops.LeakyRelu) and isinstance(out.inputs[0].op, ag.ops.Affine)
+    assert isinstance(out.op, ag.ops.LeakyRelu) and isinstance(out.op.inputs[0], ag.ops.Affine)
     np.testing.assert_allclose(out.data, ag.leaky_relu(ag.linear(x, layer.weight, layer.bias), 0.1).data)
 
 

@@ -169,7 +169,7 @@ def test_scopes_and_names_follow_layers_set_into_a_sequential():
     last = model[2]
     model[0], model[2] = model[2], model[0]
     out = model(np.ones((1, 2)))
-    assert out.op.scope == ("2",) and out.inputs[1] is model[2].weight
+    assert out.op.scope == ("2",) and out.op.inputs[1] is model[2].weight
     assert last.weight.name == "0.weight"
 
 
