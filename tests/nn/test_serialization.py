@@ -488,3 +488,19 @@ def test_an_npy_header_declaring_1e15_int64s_is_refused_before_allocating(tmp_pa
     finally:
         tracemalloc.stop()
     assert peak < 10_000_000
+
+
+def test_a_batch_norm_config_of_a_billion_features_allocates_nothing(tmp_path):
+    path = tmp_path / "m.npz"
+    nn.save(nn.BatchNorm1d(4), path)
+    d = description(path)
+    d["config"]["num_features"] = 10**9
+    rewrite(path, __architecture__=np.array(json.dumps(d)))
+    tracemalloc.start()
+    try:
+        with pytest.raises(ValueError, match=r"do not fit the architecture BatchNorm1d.*running_mean"):
+            nn.load(path)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 10_000_000
