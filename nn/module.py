@@ -27,7 +27,7 @@ class Buffer(ag.Tensor):
     """A Tensor of state that is not trained (torch.nn.Buffer), e.g. BatchNorm's running_mean:
     in `state_dict()` and `named_buffers()`, never in `parameters()`, so optimisers skip it.
 
-    Named like a Parameter when set into a Module. Any numeric dtype (num_batches_tracked is int64).
+    Named like a Parameter when set into a Module. Floating or integer (num_batches_tracked: int64).
     """
 
     def __init__(self, data, dtype=None, name=None):
