@@ -1,7 +1,8 @@
 """`python -m nn ...`: see nn/cli.py. Runs on one BLAS thread unless the environment says otherwise.
 
 Why one: the CLI's models are small, so BLAS threads spend more time waking and syncing than
-multiplying (`python3 -m nn train cnn` on 2 cores: 65 s on two threads, 27 s on one, same model).
+multiplying. `python3 -m nn train cnn` on a 2-core machine shared with other work: 28-75 s on
+two threads (they suffer most from the sharing), 21-27 s on one; the same model either way.
 Why threadpoolctl and not OPENBLAS_NUM_THREADS=1 here: `python -m nn` imports the package nn
 first, and nn/__init__.py has already loaded NumPy and sized its BLAS pool by the time this file
 runs, so an environment variable set here comes too late; threadpoolctl resizes the loaded pool.
