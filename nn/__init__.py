@@ -19,7 +19,7 @@ from nn.losses import (
     mse_loss,
 )
 from nn.models import MLP, ResidualBlock, ResNet
-from nn.module import Module, Parameter
+from nn.module import Buffer, Module, Parameter
 from nn.serialization import load, register_model, save
 # issue #15: convolution, pooling, normalisation, dropout and the activations
 from nn.activations import (
@@ -29,9 +29,10 @@ from nn.activations import (
 from nn.activations import ACTIVATIONS as _NEW_ACTIVATIONS
 from nn.conv import AvgPool2d, Conv2d, Flatten, MaxPool2d
 from nn.models import CNN
-from nn.norm import Dropout, LayerNorm
+from nn.norm import BatchNorm1d, BatchNorm2d, Dropout, LayerNorm
 
-for _cls in _NEW_ACTIVATIONS + [AvgPool2d, Conv2d, Flatten, MaxPool2d, CNN, Dropout, LayerNorm]:
+for _cls in _NEW_ACTIVATIONS + [AvgPool2d, Conv2d, Flatten, MaxPool2d, CNN, Dropout, LayerNorm,
+                                BatchNorm1d, BatchNorm2d]:
     register_model(_cls)
 
 __all__ = [
@@ -41,4 +42,5 @@ __all__ = [
     "optim", "init", "data", "train",
 ]
 __all__ += ["CNN", "Conv2d", "MaxPool2d", "AvgPool2d", "Flatten", "Dropout", "LayerNorm"]
+__all__ += ["BatchNorm1d", "BatchNorm2d", "Buffer"]
 __all__ += [c.__name__ for c in _NEW_ACTIVATIONS]

@@ -1,7 +1,7 @@
-"""Parameter and Module: the containers every layer and model is built from.
+"""Parameter, Buffer and Module: the containers every layer and model is built from.
 
-A Module finds its Parameters and sub-Modules by walking its attributes (and the lists, tuples
-and dicts stored in them), in attribute order; nothing has to be registered by hand.
+A Module finds its Parameters, Buffers and sub-Modules by walking its attributes (and the lists,
+tuples and dicts stored in them), in attribute order; nothing has to be registered by hand.
 """
 
 import numpy as np
@@ -21,6 +21,20 @@ class Parameter(ag.Tensor):
 
     def __repr__(self):
         return "Parameter" + super().__repr__()[len("Tensor"):].replace(", requires_grad=True", "")
+
+
+class Buffer(ag.Tensor):
+    """A Tensor of state that is not trained (torch.nn.Buffer), e.g. BatchNorm's running_mean:
+    in `state_dict()` and `named_buffers()`, never in `parameters()`, so optimisers skip it.
+
+    Named like a Parameter when set into a Module. Floating or integer (num_batches_tracked: int64).
+    """
+
+    def __init__(self, data, dtype=None, name=None):
+        super().__init__(data, requires_grad=False, dtype=dtype, name=name)
+
+    def __repr__(self):
+        return "Buffer" + super().__repr__()[len("Tensor"):]
 
 
 class Module:
@@ -52,18 +66,19 @@ class Module:
             self._name_members()
 
     def _name_members(self):
-        """Give each direct submodule its scope and each parameter below its dotted name."""
+        """Give each direct submodule its scope and each parameter and buffer below its dotted
+        name."""
         seen = set()
         for name, member in self._members():
             if isinstance(member, Module) and id(member) not in seen:
                 seen.add(id(member))
                 object.__setattr__(member, "_scope", tuple(name.split(".")))
-        for name, p in self.named_parameters():
-            p.name = name
+        for name, t in self._named_tensors((Parameter, Buffer)):
+            t.name = name
 
     # --- discovery -----------------------------------------------------------------------------
     def _members(self):
-        """(dotted name, Parameter or Module) for each direct member, in attribute order."""
+        """(dotted name, Parameter, Buffer or Module) for each direct member, in attribute order."""
         for attr, value in vars(self).items():
             yield from _members_of(attr, value)
 
@@ -90,6 +105,18 @@ class Module:
     def named_parameters(self, prefix=""):
         """(dotted name, Parameter) for every parameter, in attribute order (a submodule's
         parameters where the submodule stands), each object once."""
+        return self._named_tensors(Parameter, prefix)
+
+    def named_buffers(self, prefix=""):
+        """(dotted name, Buffer) for every buffer, in the order of named_parameters."""
+        return self._named_tensors(Buffer, prefix)
+
+    def buffers(self):
+        return [b for _, b in self.named_buffers()]
+
+    def _named_tensors(self, kinds, prefix=""):
+        """(dotted name, tensor) for every member of type `kinds` below this module, in
+        attribute order, each object once."""
         seen, out = set(), []
         stack = [(prefix, self)]
         while stack:
@@ -97,11 +124,11 @@ class Module:
             if id(member) in seen:
                 continue
             seen.add(id(member))
-            if isinstance(member, Parameter):
-                out.append((name, member))
-            else:
+            if isinstance(member, Module):
                 stack.extend((f"{name}.{n}" if name else n, m)
                              for n, m in reversed(list(member._members())))
+            elif isinstance(member, kinds):
+                out.append((name, member))
         return out
 
     def parameters(self):
@@ -123,17 +150,19 @@ class Module:
 
     # --- state ------------------------------------------------------------------------------------
     def state_dict(self):
-        """{dotted name: ndarray copy} of every parameter."""
-        return {name: p.data.copy() for name, p in self.named_parameters()}
+        """{dotted name: ndarray copy} of every parameter and buffer, in attribute order (for
+        layers built like PyTorch's, the names and order of torch's state_dict)."""
+        return {name: t.data.copy() for name, t in self._named_tensors((Parameter, Buffer))}
 
     def load_state_dict(self, state, strict=True):
-        """Copy arrays from `state` into the parameters, after checking names, shapes and dtypes.
+        """Copy arrays from `state` into the parameters and buffers, after checking names,
+        shapes and dtypes.
 
         Raises ValueError naming missing and unexpected keys (ignored when strict=False) and
-        every shape mismatch; nothing is changed unless every check passes. Arrays are cast
-        to the parameter's dtype and must be floating point.
+        every shape or dtype mismatch; nothing is changed unless every check passes. Arrays are
+        cast to the tensor's dtype: floating for parameters, the buffer's kind for a buffer.
         """
-        own = dict(self.named_parameters())
+        own = dict(self._named_tensors((Parameter, Buffer)))
         problems = []
         missing = [k for k in own if k not in state]
         unexpected = [k for k in state if k not in own]
@@ -141,16 +170,8 @@ class Module:
             problems.append(f"missing keys {missing}")
         if strict and unexpected:
             problems.append(f"unexpected keys {unexpected}")
-        arrays = {}
-        for name, p in own.items():
-            if name not in state:
-                continue
-            a = np.asarray(state[name].data if isinstance(state[name], ag.Tensor) else state[name])
-            if a.dtype.kind != "f":
-                problems.append(f"'{name}' has dtype {a.dtype}, expected a floating dtype")
-            elif a.shape != p.shape:
-                problems.append(f"'{name}' has shape {a.shape}, the model expects {p.shape}")
-            arrays[name] = a
+        arrays = {name: _as_array(state[name]) for name in own if name in state}
+        problems += [p for name, a in arrays.items() if (p := _misfit(name, a, own[name]))]
         if problems:
             raise ValueError(f"cannot load state into {type(self).__name__}: " + "; ".join(problems))
         with ag.no_grad():
@@ -174,8 +195,23 @@ class Module:
         return "\n".join(lines) + "\n)"
 
 
+def _as_array(value):
+    return np.asarray(value.data if isinstance(value, ag.Tensor) else value)
+
+
+def _misfit(name, a, tensor):
+    """Why array `a` cannot be loaded into `tensor` (None if it can)."""
+    kinds = "f" if tensor.dtype.kind == "f" else "iu"
+    if a.dtype.kind not in kinds:
+        wanted = "a floating dtype" if kinds == "f" else "an integer dtype"
+        return f"'{name}' has dtype {a.dtype}, expected {wanted}"
+    if a.shape != tensor.shape:
+        return f"'{name}' has shape {a.shape}, the model expects {tensor.shape}"
+    return None
+
+
 def _members_of(name, value):
-    if isinstance(value, (Parameter, Module)):
+    if isinstance(value, (Parameter, Buffer, Module)):
         yield name, value
     elif isinstance(value, (list, tuple)):
         for i, v in enumerate(value):
@@ -185,4 +221,4 @@ def _members_of(name, value):
             yield from _members_of(f"{name}.{k}", v)
 
 
-_STRUCTURAL = (Parameter, Module, list, tuple, dict)
+_STRUCTURAL = (Parameter, Buffer, Module, list, tuple, dict)

@@ -1,14 +1,16 @@
 """Saving and loading models without pickle, as safetensors (or .npz) with a JSON architecture.
 
-`save(model, "m.safetensors")` writes one tensor per parameter under its `state_dict()` name (the
-names and layouts PyTorch uses) and, in the file's metadata, a JSON text {"format", "version",
-"class", "config", "parameters", "metadata"}. A path ending in .npz writes the older layout: the
-same arrays in a NumPy .npz, the JSON under the key `__architecture__`.
+`save(model, "m.safetensors")` writes one tensor per parameter and buffer under its `state_dict()`
+name (the names and layouts PyTorch uses) and, in the file's metadata, a JSON text {"format",
+"version", "class", "config", "parameters" (every state_dict array: shape and dtype),
+"metadata"}. A path ending in .npz writes the older layout: the same arrays in a NumPy .npz,
+the JSON under the key `__architecture__`.
 
 `load` reads either. It never runs code from the file and never allocates what the file merely
 claims: it checks the description, works out every parameter's shape from the architecture
 (classes come from the explicit table MODELS), checks those against the file's own headers and
-its size, and only then builds the model and reads the weights.
+its size, and only then builds the model and reads the weights. Arrays are floating, or int64
+(a buffer such as BatchNorm's num_batches_tracked); load_state_dict checks which may be which.
 """
 
 import json
@@ -25,7 +27,8 @@ FORMAT, VERSION = "autograd-core-nn", 1
 ARCHITECTURE_KEY = "__architecture__"
 MAX_NESTING = 64  # deepest JSON nesting a description may have (Sequential inside Sequential...)
 FLOAT_DTYPES = ("float16", "float32", "float64")
-_SAFETENSORS_DTYPES = {"F16": "float16", "F32": "float32", "F64": "float64"}
+STATE_DTYPES = FLOAT_DTYPES + ("int64",)  # the dtypes a saved array may have
+_SAFETENSORS_DTYPES = {"F16": "float16", "F32": "float32", "F64": "float64", "I64": "int64"}
 
 # class name -> Module subclass whose get_config() gives its constructor keywords (Sequential's
 # layers are described one by one: see describe and build)
@@ -192,7 +195,8 @@ def _listing(shapes):
 
 def expected_shapes(description, prefix=""):
     """{parameter name: shape} that the built-in architecture `description` has, worked out from
-    its config without building it; None for a class added with register_model."""
+    its config without building it; None for the classes it does not know (those added with
+    register_model, nn.CNN, ...)."""
     name, c = _class_and_config(description)
     if name in ("ReLU", "LeakyReLU", "Sigmoid", "Tanh", "Identity"):
         return {}
@@ -202,6 +206,8 @@ def expected_shapes(description, prefix=""):
         return {f"{prefix}weight": (n_out, n_in), **bias}
     if name in ("ResidualBlock", "ResNet"):
         return _resnet_shapes(name, c, prefix)
+    if name in ("BatchNorm1d", "BatchNorm2d"):
+        return _batch_norm_shapes(c, prefix)
     if name == "MLP":
         sizes = c.get("sizes")
         if not isinstance(sizes, list) or len(sizes) < 2:
@@ -228,6 +234,15 @@ def _resnet_shapes(name, c, prefix):
     blocks = {f"{prefix}blocks.{k}.{p}": s for k in range(depth)
               for p, s in (("weight", (dim, dim)), ("bias", (dim,)))}
     return {**blocks, **_linear(f"{prefix}head.", dim, 1)}
+
+
+def _batch_norm_shapes(c, prefix):
+    n, stats = _size(c, "num_features"), c.get("track_running_stats", True)
+    affine = bool(c.get("affine", True))
+    names = (["weight"] * affine + ["bias"] * (affine and bool(c.get("bias", True)))
+             + ["running_mean", "running_var"] * bool(stats))
+    shapes = {f"{prefix}{k}": (n,) for k in names}
+    return {**shapes, f"{prefix}num_batches_tracked": ()} if stats else shapes
 
 
 def _linear(prefix, n_in, n_out):
@@ -289,9 +304,9 @@ def _check_parameter_entries(path, parameters):
                 isinstance(n, int) and not isinstance(n, bool) and n >= 0 for n in shape):
             raise ValueError(f"{path}: parameter {name!r:.80} needs a \"shape\" list of sizes, "
                              f"got {entry!r:.80}")
-        if entry.get("dtype") not in FLOAT_DTYPES:
+        if entry.get("dtype") not in STATE_DTYPES:
             raise ValueError(f"{path}: parameter {name!r:.80} has dtype "
-                             f"{entry.get('dtype')!r:.40}; weights are one of {FLOAT_DTYPES}")
+                             f"{entry.get('dtype')!r:.40}; arrays are one of {STATE_DTYPES}")
 
 
 def _nesting(obj):
@@ -325,7 +340,7 @@ class _SafetensorsReader:
         dtype = _SAFETENSORS_DTYPES.get(part.get_dtype())
         if dtype is None:
             raise ValueError(f"{self.path}: tensor {name!r:.80} has dtype {part.get_dtype()}, "
-                             f"weights are one of {FLOAT_DTYPES}")
+                             f"arrays are one of {STATE_DTYPES}")
         return tuple(part.get_shape()), dtype
 
     def array(self, name):
@@ -362,9 +377,9 @@ class _NpzReader:
             raise ValueError(f"{path} is not a readable saved model (truncated or corrupted?): "
                              f"{str(e)[:200]}") from None
         for name, (_, dtype) in self.headers.items():
-            if dtype.name not in FLOAT_DTYPES and name != ARCHITECTURE_KEY:
-                raise ValueError(f"{path}: array {name!r:.80} has dtype {dtype}; weights are one "
-                                 f"of {FLOAT_DTYPES}, and nothing is unpickled")
+            if dtype.name not in STATE_DTYPES and name != ARCHITECTURE_KEY:
+                raise ValueError(f"{path}: array {name!r:.80} has dtype {dtype}; arrays are one "
+                                 f"of {STATE_DTYPES}, and nothing is unpickled")
         text = self.headers.pop(ARCHITECTURE_KEY, None)
         if text is None or text[1].kind != "U" or text[0] != ():
             raise ValueError(f"{path} holds no architecture description: not saved by nn.save")

@@ -189,3 +189,86 @@ def test_a_deep_copy_is_scoped_by_its_own_submodules(recorded_ops):
     twin = copy.deepcopy(model)
     scopes = {".".join(op.scope) for op in recorded_ops(twin(np.ones((4, 2))))}
     assert {"blocks.0", "blocks.1.activation", "head"} <= scopes
+
+
+# --- buffers ------------------------------------------------------------------------------------
+
+class Counter(nn.Module):
+    """A parameter, a float buffer and an int64 buffer, and a submodule with a buffer of its own."""
+
+    def __init__(self):
+        self.weight = nn.Parameter(np.ones(2))
+        self.total = nn.Buffer(np.zeros(2))
+        self.steps = nn.Buffer(np.array(0, dtype=np.int64))
+        self.norm = nn.BatchNorm1d(2)
+
+
+def test_buffer_is_a_tensor_that_does_not_require_grad():
+    b = nn.Buffer(np.zeros(3))
+    assert isinstance(b, ag.Tensor) and not b.requires_grad
+    assert repr(b).startswith("Buffer(")
+
+
+def test_buffers_are_not_parameters():
+    model = Counter()
+    assert [n for n, _ in model.named_parameters()] == ["weight", "norm.weight", "norm.bias"]
+    assert not any(isinstance(p, nn.Buffer) for p in model.parameters())
+
+
+def test_named_buffers_walks_attributes_in_order():
+    names = [n for n, _ in Counter().named_buffers()]
+    assert names == ["total", "steps", "norm.running_mean", "norm.running_var",
+                     "norm.num_batches_tracked"]
+
+
+def test_setting_a_member_names_its_buffers_by_their_dotted_names():
+    assert Counter().norm.running_var.name == "norm.running_var"
+
+
+def test_state_dict_holds_parameters_and_buffers_in_attribute_order():
+    state = Counter().state_dict()
+    assert list(state) == ["weight", "total", "steps", "norm.weight", "norm.bias",
+                           "norm.running_mean", "norm.running_var", "norm.num_batches_tracked"]
+    assert state["steps"].dtype == np.int64
+
+
+def test_load_state_dict_restores_buffers():
+    model = Counter()
+    state = model.state_dict()
+    state["total"], state["steps"] = np.array([1.0, 2.0]), np.array(7, dtype=np.int64)
+    model.load_state_dict(state)
+    np.testing.assert_array_equal(model.total.data, [1.0, 2.0])
+    assert model.steps.data == 7 and model.steps.dtype == np.int64
+
+
+def test_load_state_dict_names_a_missing_buffer():
+    state = Counter().state_dict()
+    del state["norm.running_mean"]
+    with pytest.raises(ValueError, match=r"missing keys \['norm.running_mean'\]"):
+        Counter().load_state_dict(state)
+
+
+def test_load_state_dict_names_a_misshapen_buffer_and_changes_nothing():
+    model = Counter()
+    state = model.state_dict()
+    state["weight"], state["total"] = np.full(2, 5.0), np.zeros(3)
+    with pytest.raises(ValueError, match=r"'total' has shape \(3,\), the model expects \(2,\)"):
+        model.load_state_dict(state)
+    np.testing.assert_array_equal(model.weight.data, np.ones(2))
+
+
+def test_load_state_dict_refuses_a_float_for_an_integer_buffer():
+    state = Counter().state_dict()
+    state["steps"] = np.array(2.5)
+    with pytest.raises(ValueError, match="'steps' has dtype float64, expected an integer dtype"):
+        Counter().load_state_dict(state)
+
+
+def test_an_optimiser_step_leaves_buffers_alone():
+    model = Counter()
+    model.total.copy_(np.array([3.0, 4.0]))
+    opt = nn.optim.SGD(model.parameters(), lr=0.1)
+    (model.weight * 2.0).sum().backward()
+    opt.step()
+    np.testing.assert_array_equal(model.total.data, [3.0, 4.0])
+    np.testing.assert_array_equal(model.weight.data, [0.8, 0.8])

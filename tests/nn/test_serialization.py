@@ -383,10 +383,124 @@ def test_safetensors_without_the_architecture_is_a_value_error(tmp_path):
         nn.load(tmp_path / "plain.safetensors")
 
 
-def test_safetensors_of_integer_tensors_is_a_value_error(tmp_path):
+def test_safetensors_of_int32_tensors_is_a_value_error(tmp_path):
     from safetensors.numpy import save_file
     d, _ = saved_description(tmp_path)
-    save_file({"layers.0.weight": np.zeros((4, 3), dtype=np.int64)}, tmp_path / "int.safetensors",
+    save_file({"layers.0.weight": np.zeros((4, 3), dtype=np.int32)}, tmp_path / "int.safetensors",
               metadata={"architecture": json.dumps(d)})
-    with pytest.raises(ValueError, match="dtype I64"):
+    with pytest.raises(ValueError, match="dtype I32"):
         nn.load(tmp_path / "int.safetensors")
+
+
+@pytest.mark.parametrize("suffix", ["safetensors", "npz"])
+def test_an_int64_array_in_place_of_a_weight_is_a_value_error(tmp_path, suffix):
+    path = tmp_path / f"m.{suffix}"
+    nn.save(nn.Linear(3, 2, rng=0), path)
+    d = nn.serialization.read_description(path)
+    d["parameters"]["weight"]["dtype"] = "int64"
+    arrays = {"weight": np.zeros((2, 3), dtype=np.int64), "bias": np.zeros(2)}
+    if suffix == "npz":
+        write_npz(path, d, arrays)
+    else:
+        from safetensors.numpy import save_file
+        save_file(arrays, path, metadata={"architecture": json.dumps(d)})
+    with pytest.raises(ValueError, match="'weight' has dtype int64, expected a floating dtype"):
+        nn.load(path)
+
+
+# --- buffers (BatchNorm's running stats) ----------------------------------------------------------
+
+def trained_batch_norm_model(rng):
+    """Linear -> BatchNorm1d -> ReLU whose running stats have moved over three training steps."""
+    model = nn.Sequential(nn.Linear(3, 4, rng=0), nn.BatchNorm1d(4), nn.ReLU())
+    for _ in range(3):
+        model(rng.standard_normal((8, 3)))
+    return model.eval()
+
+
+@pytest.mark.parametrize("suffix", ["safetensors", "npz"])
+def test_buffers_round_trip_with_their_dtypes(tmp_path, rng, suffix):
+    model = trained_batch_norm_model(rng)
+    nn.save(model, tmp_path / f"m.{suffix}")
+    loaded = nn.load(tmp_path / f"m.{suffix}")
+    state = loaded.state_dict()
+    assert list(state) == list(model.state_dict())
+    assert state["1.num_batches_tracked"].dtype == np.int64 and state["1.num_batches_tracked"] == 3
+    for name, array in model.state_dict().items():
+        np.testing.assert_array_equal(state[name], array, err_msg=name)
+
+
+def test_a_loaded_batch_norm_model_evaluates_as_the_saved_one(tmp_path, rng):
+    model = trained_batch_norm_model(rng)
+    nn.save(model, tmp_path / "m.safetensors")
+    loaded = nn.load(tmp_path / "m.safetensors").eval()
+    x = rng.standard_normal((5, 3))
+    np.testing.assert_array_equal(loaded(x).data, model(x).data)
+
+
+def test_pytorch_loads_batch_norm_buffers_from_the_safetensors_file(tmp_path, rng):
+    torch = pytest.importorskip("torch")
+    from safetensors.torch import load_file
+    ours = trained_batch_norm_model(rng)
+    nn.save(ours, tmp_path / "m.safetensors")
+    theirs = torch.nn.Sequential(torch.nn.Linear(3, 4), torch.nn.BatchNorm1d(4), torch.nn.ReLU())
+    theirs.double().load_state_dict(load_file(tmp_path / "m.safetensors"), strict=True)
+    assert theirs[1].num_batches_tracked.item() == 3
+    x = rng.standard_normal((5, 3))
+    np.testing.assert_allclose(theirs.eval()(torch.from_numpy(x)).detach().numpy(), ours(x).data,
+                               rtol=1e-12, atol=1e-12)
+
+
+def test_a_float_num_batches_tracked_is_a_value_error(tmp_path, rng):
+    path = tmp_path / "m.npz"
+    nn.save(trained_batch_norm_model(rng), path)
+    d = description(path)
+    d["parameters"]["1.num_batches_tracked"]["dtype"] = "float64"
+    rewrite(path, **{"1.num_batches_tracked": np.array(3.0),
+                     "__architecture__": np.array(json.dumps(d))})
+    with pytest.raises(ValueError, match="'1.num_batches_tracked' has dtype float64, expected an int"):
+        nn.load(path)
+
+
+def test_a_batch_norm_buffer_of_the_wrong_shape_is_refused_before_building(tmp_path, rng):
+    path = tmp_path / "m.npz"
+    nn.save(trained_batch_norm_model(rng), path)
+    d = description(path)
+    d["parameters"]["1.running_var"]["shape"] = [40]
+    rewrite(path, **{"1.running_var": np.ones(40), "__architecture__": np.array(json.dumps(d))})
+    with pytest.raises(ValueError, match=r"do not fit the architecture Sequential.*1.running_var"):
+        nn.load(path)
+
+
+def test_an_npy_header_declaring_1e15_int64s_is_refused_before_allocating(tmp_path, rng):
+    path = tmp_path / "m.npz"
+    nn.save(trained_batch_norm_model(rng), path)
+    header = io.BytesIO()
+    np.lib.format.write_array_header_1_0(
+        header, {"descr": "<i8", "fortran_order": False, "shape": (10**15,)})
+    with zipfile.ZipFile(path, "a") as z:
+        z.writestr("extra.npy", header.getvalue() + b"\0" * 64)
+    tracemalloc.start()
+    try:
+        with pytest.raises(ValueError, match=r"declares 8000000000000000 bytes"):
+            nn.load(path)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 10_000_000
+
+
+def test_a_batch_norm_config_of_a_billion_features_allocates_nothing(tmp_path):
+    path = tmp_path / "m.npz"
+    nn.save(nn.BatchNorm1d(4), path)
+    d = description(path)
+    d["config"]["num_features"] = 10**9
+    rewrite(path, __architecture__=np.array(json.dumps(d)))
+    tracemalloc.start()
+    try:
+        with pytest.raises(ValueError, match=r"do not fit the architecture BatchNorm1d.*running_mean"):
+            nn.load(path)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 10_000_000
