@@ -14,8 +14,9 @@ class Linear(Module):
     """y = activation(x @ weight.T + bias), weight of shape (out_features, in_features) as in PyTorch.
 
     `activation` is an activation module or its name in ACTIVATIONS (None: none). ReLU, Sigmoid
-    and Tanh go inside the linear op itself: their derivatives are functions of their outputs,
-    so no pre-activation is kept and the layer is one node; any other runs as its own op after.
+    and Tanh (those classes exactly: FUSED) go inside the linear op itself: their derivatives are
+    functions of their outputs, so no pre-activation is kept and the layer is one node; any
+    other runs as its own op after.
     Initialised as PyTorch does: weight and bias uniform in ±1/sqrt(in_features). Pass `rng`
     (a np.random.Generator or a seed) for reproducible weights.
     """
@@ -40,9 +41,12 @@ class Linear(Module):
         return self._apply(x, self.activation)
 
     def _apply(self, x, activation):
-        """activation(x @ weight.T + bias), naming this layer when x has the wrong width."""
+        """activation(x @ weight.T + bias) for an activation module or None, in one op when the
+        engine can fuse it; names this layer when x has the wrong width."""
+        fused = activation is None or type(activation) in FUSED
         try:
-            return activated_linear(x, self.weight, self.bias, activation)
+            out = ag.linear(x, self.weight, self.bias,
+                            activation=FUSED.get(type(activation)) if fused else None)
         except ValueError:  # the op checks the shapes; name the layer when the input is the cause
             if np.ndim(x) < 1 or np.shape(x)[-1] != self.in_features:
                 raise ValueError(
@@ -50,6 +54,7 @@ class Linear(Module):
                     f"got shape {np.shape(x)}"
                 ) from None
             raise
+        return out if fused else activation(out)
 
     def get_config(self):
         config = {"in_features": self.in_features, "out_features": self.out_features,
@@ -61,13 +66,6 @@ class Linear(Module):
     def extra_repr(self):
         return (f"in_features={self.in_features}, out_features={self.out_features}, "
                 f"bias={self.bias is not None}")
-
-
-def activated_linear(x, weight, bias, activation=None):
-    """activation(x @ weight.T + bias) for an activation module (or None), fused when it can be."""
-    if activation is None or type(activation) in FUSED:
-        return ag.linear(x, weight, bias, activation=FUSED.get(type(activation)))
-    return activation(ag.linear(x, weight, bias))
 
 
 class Sequential(Module):
