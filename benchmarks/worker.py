@@ -1,4 +1,4 @@
-"""One engine's process: `python -m benchmarks.worker ENGINE`, driven by benchmarks.run.
+"""One engine's process: `python -m benchmarks.worker ENGINE`, driven by benchmarks.runner.
 
 Reads one JSON command per line on stdin and answers one JSON line on stdout:
   {"cmd": "sample", "workload": ..., "params": {...}, "repeat": K, "warmup": true}

@@ -1,5 +1,6 @@
-"""Layers: Linear (act(x @ W.T + b), PyTorch's layout), Sequential, and activation modules
-(ACTIVATIONS: the one registry of them by name)."""
+"""Layers: Linear (act(x @ W.T + b), PyTorch's layout), Sequential (fusing a Linear with the
+activation after it), and activation modules (ACTIVATIONS: the one registry of them by name;
+FUSED: those the engine applies inside a dense op)."""
 
 import numpy as np
 
@@ -13,8 +14,9 @@ class Linear(Module):
     """y = activation(x @ weight.T + bias), weight of shape (out_features, in_features) as in PyTorch.
 
     `activation` is an activation module or its name in ACTIVATIONS (None: none). ReLU, Sigmoid
-    and Tanh go inside the linear op itself: their derivatives are functions of their outputs,
-    so no pre-activation is kept and the layer is one node; any other runs as its own op after.
+    and Tanh (those classes exactly: FUSED) go inside the linear op itself: their derivatives are
+    functions of their outputs, so no pre-activation is kept and the layer is one node; any
+    other runs as its own op after.
     Initialised as PyTorch does: weight and bias uniform in ±1/sqrt(in_features). Pass `rng`
     (a np.random.Generator or a seed) for reproducible weights.
     """
@@ -36,8 +38,15 @@ class Linear(Module):
 
     def forward(self, x):
         """activation(x @ weight.T + bias): x (..., in_features) -> (..., out_features)."""
+        return self._apply(x, self.activation)
+
+    def _apply(self, x, activation):
+        """activation(x @ weight.T + bias) for an activation module or None, in one op when the
+        engine can fuse it; names this layer when x has the wrong width."""
+        fused = activation is None or type(activation) in FUSED
         try:
-            return activated_linear(x, self.weight, self.bias, self.activation)
+            out = ag.linear(x, self.weight, self.bias,
+                            activation=FUSED.get(type(activation)) if fused else None)
         except ValueError:  # the op checks the shapes; name the layer when the input is the cause
             if np.ndim(x) < 1 or np.shape(x)[-1] != self.in_features:
                 raise ValueError(
@@ -45,6 +54,7 @@ class Linear(Module):
                     f"got shape {np.shape(x)}"
                 ) from None
             raise
+        return out if fused else activation(out)
 
     def get_config(self):
         config = {"in_features": self.in_features, "out_features": self.out_features,
@@ -58,27 +68,14 @@ class Linear(Module):
                 f"bias={self.bias is not None}")
 
 
-def activated_linear(x, weight, bias, activation=None):
-    """activation(x @ weight.T + bias) for an activation module (or None), fused when it can be."""
-    name = fused_name(activation)
-    if name is False:
-        return activation(ag.linear(x, weight, bias))
-    return ag.linear(x, weight, bias, activation=name)
-
-
-def fused_name(activation):
-    """The engine's name for `activation` inside a dense op (ag.linear's `activation=`): None
-    for no activation (None or Identity), False for one the engine cannot fuse."""
-    if activation is None or type(activation) is Identity:
-        return None
-    return activation.name if activation.name in FUSABLE else False
-
-
 class Sequential(Module):
     """Modules applied one after another; their parameters are named "0.weight", "1.bias", ...
 
-    Consecutive Linear layers (possibly with activations between) must fit: a ValueError at
-    construction names the two layers whose sizes do not match.
+    A plain Linear (no activation of its own) followed by a plain ReLU, Sigmoid, Tanh or
+    Identity runs as one fused op, recorded in the Linear's scope: the same values and
+    gradients as the two modules apart, one node and no pre-activation kept. Subclasses of
+    either run as written. Consecutive Linear layers (possibly with activations between) must
+    fit: a ValueError at construction names the two layers whose sizes do not match.
     """
 
     def __init__(self, *layers):
@@ -95,8 +92,12 @@ class Sequential(Module):
             yield str(i), layer
 
     def forward(self, x):
-        for layer in self.layers:
-            x = layer(x)
+        for layer, activation in _fusing(self.layers):
+            if activation is None:
+                x = layer(x)
+            else:  # one op where the Linear stands
+                with ag.name_scope(".".join(layer._scope)):
+                    x = layer._apply(x, activation)
         return x
 
     def __getitem__(self, i):
@@ -111,6 +112,16 @@ class Sequential(Module):
 
     def __iter__(self):
         return iter(self.layers)
+
+
+def _fusing(layers):
+    """(layer, the activation module fused into it or None) along `layers`, each layer once."""
+    i = 0
+    while i < len(layers):
+        layer, after = layers[i], layers[i + 1] if i + 1 < len(layers) else None
+        fuse = type(layer) is Linear and layer.activation is None and type(after) in FUSED
+        yield layer, after if fuse else None
+        i += 2 if fuse else 1
 
 
 def _check_linear_sizes(layers):
@@ -131,7 +142,7 @@ class _Activation(Module):
     """An elementwise function as a module (keeps the shape, has no parameters)."""
 
     function = None
-    name = ""  # its key in ACTIVATIONS (and, for those in FUSABLE, the engine's)
+    name = ""  # its key in ACTIVATIONS (and, for those in FUSED, the engine's)
 
     def forward(self, x):
         return type(self).function(x)
@@ -182,7 +193,9 @@ class LeakyReLU(_Activation):
 
 # The one registry of activation modules, by name; the engine's own lists those it fuses.
 ACTIVATIONS = {cls.name: cls for cls in (ReLU, LeakyReLU, Sigmoid, Tanh, Identity)}
-FUSABLE = LINEAR_ACTIVATIONS
+# The modules a dense op applies inside itself, exactly these classes (a subclass may change
+# forward), with the engine's name for each (ag.linear's `activation=`; None: nothing to apply).
+FUSED = {ACTIVATIONS[name]: name for name in LINEAR_ACTIVATIONS} | {Identity: None}
 
 
 def make_activation(activation, negative_slope=0.01):

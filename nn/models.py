@@ -8,7 +8,7 @@ import numpy as np
 
 import autograd_core as ag
 from nn import init
-from nn.layers import Linear, fused_name, make_activation
+from nn.layers import FUSED, Linear, make_activation
 from nn.module import Module, Parameter
 
 
@@ -65,10 +65,10 @@ class ResidualBlock(Module):
         self.activation = make_activation(activation)
 
     def forward(self, y):
-        name = fused_name(self.activation)
-        if name is False:  # an activation the engine cannot fuse: three ops
+        if type(self.activation) not in FUSED:  # an activation the engine cannot fuse: three ops
             return ag.add(y, self.activation(ag.linear(y, self.weight, self.bias)), alpha=self.step)
-        return ag.residual_linear(y, self.weight, self.bias, step=self.step, activation=name)
+        return ag.residual_linear(y, self.weight, self.bias, step=self.step,
+                                  activation=FUSED[type(self.activation)])
 
     def get_config(self):
         return {"dim": self.dim, "step": self.step, "activation": self.activation_name,

@@ -48,6 +48,12 @@ class Optimizer:
     def step(self):
         raise NotImplementedError
 
+    def _gradients(self):
+        """(index, parameter, its gradient array) for each parameter whose .grad is set."""
+        for i, p in enumerate(self.params):
+            if p.grad is not None:
+                yield i, p, p.grad.data
+
     def state_dict(self):
         """Hyperparameters and per-parameter state as plain numbers, lists and ndarrays."""
         raise NotImplementedError
@@ -96,11 +102,7 @@ class SGD(Optimizer):
     def step(self):
         lr, momentum = self.lr, self.momentum
         with ag.no_grad():
-            for i, p in enumerate(self.params):
-                grad = p.grad
-                if grad is None:
-                    continue
-                g = grad.data
+            for i, p, g in self._gradients():
                 if momentum:
                     v = self.velocity[i]
                     g = self.velocity[i] = g.copy() if v is None else momentum * v + g
@@ -135,11 +137,8 @@ class Adam(Optimizer):
     def step(self):
         beta1, beta2 = self.betas
         with ag.no_grad():
-            for i, p in enumerate(self.params):
-                grad = p.grad
-                if grad is None:
-                    continue
-                g, m, v, s = grad.data, self.exp_avg[i], self.exp_avg_sq[i], self._scratch[i]
+            for i, p, g in self._gradients():
+                m, v, s = self.exp_avg[i], self.exp_avg_sq[i], self._scratch[i]
                 self.steps[i] += 1
                 t = self.steps[i]
                 m *= beta1

@@ -106,23 +106,34 @@ def fit(model, loss_fn, optimizer, train_data, val_data=None, epochs=10, batch_s
     if len(loader) == 0:
         raise ValueError("train_data holds no complete batch")
     metrics = _default_metrics(loader.y) if metrics is None else dict(metrics)
-    history = History(loss=[], **{name: [] for name in metrics})
-    if val_data is not None:
-        history.update({"val_loss": [], **{f"val_{name}": [] for name in metrics}})
+    history = _new_history(metrics, val_data is not None)
     report = _Progress(epochs, progress)
     try:
         for epoch in range(epochs):
             stopped = _epoch(model, loss_fn, optimizer, loader, metrics, history, epoch, epochs,
                              should_stop)
             if val_data is not None:
-                for name, value in evaluate(model, loss_fn, val_data, metrics=metrics).items():
-                    history[f"val_{name}"].append(value)
+                _validate(model, loss_fn, val_data, metrics, history)
             report.epoch_done(epoch, history)
             if stopped or (on_epoch_end is not None and on_epoch_end(epoch, history)):
                 break
     finally:
         report.close()
     return history
+
+
+def _new_history(metrics, validating):
+    """An empty History with a list for the loss and each metric (and their val_ twins)."""
+    history = History(loss=[], **{name: [] for name in metrics})
+    if validating:
+        history.update({"val_loss": [], **{f"val_{name}": [] for name in metrics}})
+    return history
+
+
+def _validate(model, loss_fn, val_data, metrics, history):
+    """Append the validation loss and metrics after an epoch to history's val_ lists."""
+    for name, value in evaluate(model, loss_fn, val_data, metrics=metrics).items():
+        history[f"val_{name}"].append(value)
 
 
 def _epoch(model, loss_fn, optimizer, loader, metrics, history, epoch, epochs, should_stop):
@@ -136,13 +147,8 @@ def _epoch(model, loss_fn, optimizer, loader, metrics, history, epoch, epochs, s
         loss = loss_fn(out, y)
         value = float(loss.item())
         if not np.isfinite(value):
-            err = FloatingPointError(
-                f"fit: the loss is {value} at epoch {epoch + 1}/{epochs}, step "
-                f"{step + 1}/{len(loader)}; training stopped before this step changed the "
-                "parameters. Try a smaller learning rate, or check the inputs for NaN/Inf."
-            )
-            err.history = history
-            raise err
+            raise _diverged(value, f"epoch {epoch + 1}/{epochs}, step {step + 1}/{len(loader)}",
+                            history)
         loss.backward()
         optimizer.step()
         sums["loss"] += value * len(y)
@@ -155,6 +161,16 @@ def _epoch(model, loss_fn, optimizer, loader, metrics, history, epoch, epochs, s
     for name, total in sums.items():
         history[name].append(total / count)
     return stopped
+
+
+def _diverged(value, where, history):
+    """The FloatingPointError fit raises for a NaN/Inf loss, carrying the history so far."""
+    err = FloatingPointError(
+        f"fit: the loss is {value} at {where}; training stopped before this step changed the "
+        "parameters. Try a smaller learning rate, or check the inputs for NaN/Inf."
+    )
+    err.history = history
+    return err
 
 
 # Progress fields in the order they are worth the room, with short names: "avg_acc" is the

@@ -106,6 +106,75 @@ def test_sequential_applies_layers_in_order_and_names_them_by_index(rng):
     np.testing.assert_allclose(model(x).data, hidden @ model[2].weight.data.T + model[2].bias.data)
 
 
+FUSABLE_MODULES = [(nn.ReLU, "relu"), (nn.Sigmoid, "sigmoid"), (nn.Tanh, "tanh")]
+
+
+def _unfused(model, x):
+    """The model's layers called one by one, as Sequential did before it fused."""
+    for layer in model:
+        x = layer(x)
+    return x
+
+
+@pytest.mark.parametrize("module, torch_name", FUSABLE_MODULES)
+def test_sequential_fuses_a_linear_and_the_activation_after_it_into_one_op(
+        module, torch_name, rng, recorded_ops):
+    model = nn.Sequential(nn.Linear(4, 8, rng=0), module(), nn.Linear(8, 1, rng=1))
+    x = ag.Tensor(rng.standard_normal((5, 4)), requires_grad=True)
+    out = model(x)
+    assert [type(op).__name__ for op in recorded_ops(out)] == ["Affine", "Affine"]
+    hidden = out.inputs[0]
+    assert hidden.op.scope == ("0",) and type(hidden.op.activation).__name__.lower() == torch_name
+    apart = _unfused(model, x)
+    np.testing.assert_array_equal(out.data, apart.data)
+    inputs = [x, *model.parameters()]
+    for fused, separate in zip(ag.grad(out.sum(), inputs), ag.grad(apart.sum(), inputs)):
+        np.testing.assert_allclose(fused.data, separate.data, rtol=1e-14, atol=1e-15)
+    assert list(model.state_dict()) == ["0.weight", "0.bias", "2.weight", "2.bias"]
+
+
+@pytest.mark.parametrize("module, torch_name", FUSABLE_MODULES)
+def test_fused_sequential_matches_pytorch_values_and_gradients(module, torch_name, rng):
+    torch = pytest.importorskip("torch")
+    ours = nn.Sequential(nn.Linear(4, 8, rng=0), module(), nn.Linear(8, 1, rng=1))
+    theirs = torch.nn.Sequential(torch.nn.Linear(4, 8), getattr(torch.nn, module.__name__)(),
+                                 torch.nn.Linear(8, 1)).double()
+    theirs.load_state_dict({k: torch.from_numpy(v) for k, v in ours.state_dict().items()})
+    x = rng.standard_normal((6, 4))
+    out = ours(x)
+    out.sum().backward()
+    expected = theirs(torch.from_numpy(x))
+    expected.sum().backward()
+    np.testing.assert_allclose(out.data, expected.detach().numpy(), rtol=1e-12, atol=1e-14)
+    for name, p in theirs.named_parameters():
+        np.testing.assert_allclose(dict(ours.named_parameters())[name].grad.data,
+                                   p.grad.numpy(), rtol=1e-12, atol=1e-14)
+
+
+class _DoubledReLU(nn.ReLU):
+    def forward(self, x):
+        return 2 * super().forward(x)
+
+
+class _ShiftedLinear(nn.Linear):
+    def forward(self, x):
+        return super().forward(x) + 1.0
+
+
+@pytest.mark.parametrize("layers", [
+    lambda: [nn.Linear(3, 3, rng=0), _DoubledReLU()],  # a subclass may change forward
+    lambda: [_ShiftedLinear(3, 3, rng=0), nn.ReLU()],
+    lambda: [nn.Linear(3, 3, activation="tanh", rng=0), nn.ReLU()],  # its own activation first
+    lambda: [nn.Linear(3, 3, rng=0), nn.LeakyReLU(0.1)],  # the engine cannot fuse it
+], ids=["activation-subclass", "linear-subclass", "linear-with-activation", "leaky-relu"])
+def test_sequential_runs_other_pairs_as_their_modules_wrote_them(layers, rng, recorded_ops):
+    model = nn.Sequential(*layers())
+    x = rng.standard_normal((4, 3))
+    out = model(x)
+    assert len(recorded_ops(out)) > 1 and out.op.scope == ("1",)
+    np.testing.assert_array_equal(out.data, _unfused(model, x).data)
+
+
 def test_sequential_rejects_linear_layers_that_do_not_fit():
     with pytest.raises(ValueError, match="layer 0 .* gives 3 features but layer 2 .* takes 4"):
         nn.Sequential(nn.Linear(2, 3), nn.Tanh(), nn.Linear(4, 1))

@@ -1,0 +1,33 @@
+"""benchmarks.report: tables from the records and a made-up summary table (nothing is timed)."""
+
+from benchmarks import report
+from benchmarks.workloads import CHECKS, MEMORY, workloads
+
+META = dict(command="python -m benchmarks.run --quick", when="today", python="3.11", numpy="2",
+            torch=None, cpus=2, threads=1, rounds=3)
+
+
+def _table(rows):
+    """Every engine of every row at 2 units, ours at 1.05x NumPy."""
+    ratios = {"ratio": 1.05, "ratio_wall": 1.1}
+    return {r.name: {e: {"median": 2.0, **({} if e == "numpy" else ratios)}
+                     for e in r.engines if e != "torch"} for r in rows}
+
+
+def test_markdown_has_a_line_per_workload_and_judges_targets():
+    rows = workloads(quick=True)
+    checks = [dict(check=c, numpy=[1.0], errors={"ours": 0.0}) for c in CHECKS]
+    memory = [(m, {"numpy": 1e6, "ours": 1.1e6}) for m in MEMORY]
+    text = report.markdown(rows, _table(rows), checks, memory, META)
+    for r in rows:
+        assert f"| {r.label} | {r.unit} |" in text
+    assert "| MLP 784-100-200-10 + Adam, batch 256, float32 | ms/step | 2 | 2 | 1.05× |" in text
+    assert "<= 1.03x NumPy: missed" in text and "<= 1.3x NumPy: met" in text
+    assert "PyTorch" not in text.split("## How close")[1].split("## Same losses")[0]
+
+
+def test_bounds_pair_each_matrix_product_row_with_the_step_of_its_batch_and_dtype():
+    pairs = report.bound_pairs(workloads(quick=True))
+    assert [(b.name, s.name) for b, s in pairs] == [
+        ("matmuls256-float32", "mlp256-float32"), ("matmuls5000-float32", "mlp5000-float32"),
+        ("matmuls5000-float64", "mlp5000-float64")]
