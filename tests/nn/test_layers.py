@@ -123,8 +123,8 @@ def test_sequential_fuses_a_linear_and_the_activation_after_it_into_one_op(
     x = ag.Tensor(rng.standard_normal((5, 4)), requires_grad=True)
     out = model(x)
     assert [type(op).__name__ for op in recorded_ops(out)] == ["Affine", "Affine"]
-    hidden = out.inputs[0]
-    assert hidden.op.scope == ("0",) and type(hidden.op.activation).__name__.lower() == torch_name
+    hidden = out.op.inputs[0]  # the node of the first layer
+    assert hidden.scope == ("0",) and type(hidden.activation).__name__.lower() == torch_name
     apart = _unfused(model, x)
     np.testing.assert_array_equal(out.data, apart.data)
     inputs = [x, *model.parameters()]
