@@ -230,13 +230,20 @@ def draw_run(args, model, loss, train, test, history):
     if args.model == "resnet" and args.data in ("spirals", "circles"):
         written.append(plots.plot_boundary(model, train, test,
                                            os.path.join(out, "decision_boundary.png")))
-    dot = plots.graph_of_loss(model, loss, *train)
+    dot = plots.graph_of_loss(model, loss, *train, collapse=_graph_boxes(model))
     try:
         written += plots.draw_graph(dot, os.path.join(out, "graph.svg"))
     except plots.GraphvizMissing as e:
         _warn(str(e))
         written.append(e.source)
     return written
+
+
+def _graph_boxes(model):
+    """What the graph draws as boxes: a CNN's conv blocks (wide 4-D values), else plots' choice."""
+    if isinstance(model, nn.CNN):
+        return [f"blocks.{k}" for k in range(len(model.blocks))]
+    return None
 
 
 def _saved_settings(path):
@@ -284,7 +291,7 @@ def cmd_graph(args) -> int:
     train, _ = load_data(ns.data, ns.samples, ns.seed, dim)
     built, loss, _ = build_model(kind, ns, train[0].shape[1], int(train[1].max()) + 1)
     dot = plots.graph_of_loss(model or built, loss, *train,
-                              collapse=True if args.collapse else None)
+                              collapse=True if args.collapse else _graph_boxes(model or built))
     print("wrote " + ", ".join(plots.draw_graph(dot, args.out)))
     return 0
 

@@ -14,6 +14,9 @@ import autograd_core as ag
 from nn.train import predict
 
 GRAPH_BOX_PAST = 4  # past this many layers with parameters, the graph draws each as one box
+GRAPH_SIZE = "16,10"  # inches: a larger graph is scaled down to at most 1536 x 960 PNG pixels
+GRAPH_TITLE = ("the training loss on {} points (green) and its gradient at each node\\n"
+               "blue: the parameters and the input X; grey: constants (the labels, masks)")
 
 
 class GraphvizMissing(RuntimeError):
@@ -102,19 +105,20 @@ def graph_of_loss(model, loss_fn, X, y, collapse=None):
     """The graphviz.Digraph of the training loss on (X, y), with the gradient at each node.
 
     collapse: as ag.to_dot's; None draws every layer or block but the first and the last as one
-    box when the model has more than GRAPH_BOX_PAST modules with parameters.
+    box when the model has more than GRAPH_BOX_PAST modules with parameters. The picture is drawn
+    compact, without module frames, and scaled down to GRAPH_SIZE if it is larger.
     """
     layers = list(dict.fromkeys(name.rpartition(".")[0] for name, _ in model.named_parameters()))
     if collapse is None and len(layers) > GRAPH_BOX_PAST:
         collapse = layers[1:-1]
     inputs = ag.Tensor(np.asarray(X, dtype=model.parameters()[0].dtype),
-                       name=f"X: {len(X)} training points")
+                       name=f"X: {len(X)} training points", requires_grad=True)
     loss = loss_fn(model(inputs), y)
     loss.name = "the training loss"
-    dot = ag.to_dot(loss, grads=True, collapse=collapse)
-    dot.graph_attr.update(ranksep="0.25", nodesep="0.3", labelloc="t", fontsize="14",
-                          label=f"the training loss on {len(X)} points, with the gradient of "
-                          "the loss at each node")
+    dot = ag.to_dot(loss, grads=True, collapse=collapse, frames=False)
+    dot.graph_attr.update(ranksep="0.12", nodesep="0.25", size=GRAPH_SIZE, labelloc="t",
+                          fontsize="13", fontname="Helvetica", label=GRAPH_TITLE.format(len(X)))
+    dot.node_attr.update(height="0.2", margin="0.05,0.01", fontsize="10")
     return dot
 
 

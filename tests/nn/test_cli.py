@@ -167,3 +167,9 @@ def test_ctrl_c_saves_the_model_trained_so_far_and_exits_130(tmp_path):
     history = json.loads((out / "history.json").read_text())
     assert 0 < len(history["loss"]) < 400
     assert nn.load(out / "model.safetensors").depth == 10
+
+
+def test_the_graph_of_a_cnn_boxes_its_conv_blocks():
+    from nn.cli import _graph_boxes
+    assert _graph_boxes(nn.CNN(8, [4, 8], 16, 10, rng=0)) == ["blocks.0", "blocks.1"]
+    assert _graph_boxes(nn.MLP([4, 8, 2], rng=0)) is None
