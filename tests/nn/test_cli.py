@@ -55,7 +55,7 @@ def test_train_resnet_renders_the_graph_as_svg_and_png(trained_resnet):
 def test_train_prints_the_accuracy_after_training(tmp_path, capsys):
     assert main(["train", "mlp", "--epochs", "2", "--out", str(tmp_path), "--no-progress"]) == 0
     line = [s for s in capsys.readouterr().out.splitlines() if "accuracy" in s][0]
-    train_acc = float(line.split("after training: training accuracy ")[1].split("%")[0])
+    train_acc = float(line.split("end of training: training accuracy ")[1].split("%")[0])
     assert train_acc > 80.0 and "test accuracy" in line
 
 
@@ -82,7 +82,16 @@ def test_help_shows_the_defaults():
 def test_progress_is_a_line_per_tenth_of_the_run_when_not_on_a_terminal(tmp_path):
     code, _, err = run_cli("train", "mlp", "--epochs", "20", "--out", str(tmp_path))
     lines = [s for s in err.splitlines() if s.startswith("epoch ")]
-    assert code == 0 and len(lines) == 10 and "val_acc" in lines[-1]
+    assert code == 0 and len(lines) == 10
+    assert [f.split(" ")[0] for f in lines[-1].split("  ")[1:]] == ["CE", "test", "test", "run"]
+
+
+def test_the_resnet_progress_shows_one_loss_and_names_the_accuracies(tmp_path):
+    code, _, err = run_cli("train", "resnet", "--epochs", "10", "--out", str(tmp_path))
+    legend, *lines = [s for s in err.splitlines() if s.startswith(("progress:", "epoch "))]
+    assert code == 0 and legend.startswith("progress: J/N = seed 000's cost per point")
+    assert lines[-1].startswith("epoch 10/10  J/N ") and "test J/N " in lines[-1]
+    assert "test acc " in lines[-1] and "run acc " in lines[-1] and "loss" not in lines[-1]
 
 
 # --- bad input: one line, exit status 2, no traceback ------------------------------------------
