@@ -45,9 +45,9 @@ def plot_history(history, path, loss_key="loss", loss_title="loss", sizes=(None,
     plt = _pyplot()
     fig, (ax_loss, ax_acc) = plt.subplots(1, 2, figsize=(10, 4))
     n_train, n_test = (f" ({n} points)" if n else "" for n in sizes)
-    curves = ((ax_loss, loss_key, f"training, mean over each epoch's batches{n_train}",
+    curves = ((ax_loss, loss_key, f"training, running mean over each epoch's batches{n_train}",
                f"test, after each epoch{n_test}"),
-              (ax_acc, "accuracy", f"training, mean over each epoch's batches{n_train}",
+              (ax_acc, "accuracy", f"training, running mean over each epoch's batches{n_train}",
                f"test, after each epoch{n_test}"))
     for ax, key, train_label, test_label in curves:
         for prefix, label in (("", train_label), ("val_", test_label)):
