@@ -411,13 +411,14 @@ def parser() -> argparse.ArgumentParser:
     e.set_defaults(func=cmd_evaluate)
 
     g = sub.add_parser("graph", help="draw the graph of a model's training loss to a file")
-    g.add_argument("model", help="resnet, mlp or a saved model.safetensors")
+    g.add_argument("model", help="resnet, mlp, cnn or a saved model.safetensors")
     g.add_argument("--out", default="graph.svg", help="file to write: .svg (with a .png beside "
                    "it), .png or .pdf (default: graph.svg)")
     g.add_argument("--depth", type=int, help="blocks or hidden layers of a new model "
                    f"({_default('depth')})")
-    g.add_argument("--collapse", action="store_true", help="draw each layer as one box (default: "
-                   f"only past {plots.GRAPH_BOX_PAST} layers)")
+    g.add_argument("--collapse", action="store_true", help="draw each layer as one box (default: a "
+                   f"CNN's conv blocks, and past {plots.GRAPH_BOX_PAST} layers those between the "
+                   "first and the last)")
     g.set_defaults(func=cmd_graph)
     return p
 

@@ -111,6 +111,8 @@ def graph_of_loss(model, loss_fn, X, y, collapse=None):
     layers = list(dict.fromkeys(name.rpartition(".")[0] for name, _ in model.named_parameters()))
     if collapse is None and len(layers) > GRAPH_BOX_PAST:
         collapse = layers[1:-1]
+    # requires_grad: the ops on X are recorded (a CNN reshapes it first), so X is drawn under its
+    # name whatever comes first, with the gradient of the loss with respect to it
     inputs = ag.Tensor(np.asarray(X, dtype=model.parameters()[0].dtype),
                        name=f"X: {len(X)} training points", requires_grad=True)
     loss = loss_fn(model(inputs), y)
