@@ -352,7 +352,8 @@ def cmd_graph(args) -> int:
     train, _ = load_data(ns.data, ns.samples, ns.seed, dim)
     built, loss, _ = build_model(kind, ns, train[0].shape[1], int(train[1].max()) + 1)
     dot = plots.graph_of_loss(model or built, loss, *train,
-                              collapse=True if args.collapse else _graph_boxes(model or built))
+                              collapse=(plots.layers(model or built)[1:] if args.collapse
+                                        else _graph_boxes(model or built)))
     print("wrote " + ", ".join(plots.draw_graph(dot, args.out)))
     return 0
 
@@ -416,9 +417,9 @@ def parser() -> argparse.ArgumentParser:
                    "it), .png or .pdf (default: graph.svg)")
     g.add_argument("--depth", type=int, help="blocks or hidden layers of a new model "
                    f"({_default('depth')})")
-    g.add_argument("--collapse", action="store_true", help="draw each layer as one box (default: a "
-                   f"CNN's conv blocks, and past {plots.GRAPH_BOX_PAST} layers those between the "
-                   "first and the last)")
+    g.add_argument("--collapse", action="store_true", help="draw each layer but the first (which "
+                   "shows the input) as one box (default: a CNN's conv blocks, and past "
+                   f"{plots.GRAPH_BOX_PAST} layers those between the first and the last)")
     g.set_defaults(func=cmd_graph)
     return p
 

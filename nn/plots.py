@@ -101,6 +101,11 @@ def plot_boundary(model, train, test, path):
     return path
 
 
+def layers(model):
+    """The dotted names of the modules that hold parameters, in the order of the parameters."""
+    return list(dict.fromkeys(name.rpartition(".")[0] for name, _ in model.named_parameters()))
+
+
 def graph_of_loss(model, loss_fn, X, y, collapse=None):
     """The graphviz.Digraph of the training loss on (X, y), with the gradient at each node.
 
@@ -108,9 +113,8 @@ def graph_of_loss(model, loss_fn, X, y, collapse=None):
     box when the model has more than GRAPH_BOX_PAST modules with parameters. The picture is drawn
     compact, without module frames, and scaled down to GRAPH_SIZE if it is larger.
     """
-    layers = list(dict.fromkeys(name.rpartition(".")[0] for name, _ in model.named_parameters()))
-    if collapse is None and len(layers) > GRAPH_BOX_PAST:
-        collapse = layers[1:-1]
+    if collapse is None and len(layers(model)) > GRAPH_BOX_PAST:
+        collapse = layers(model)[1:-1]
     # requires_grad: the ops on X are recorded (a CNN reshapes it first), so X is drawn under its
     # name whatever comes first, with the gradient of the loss with respect to it
     inputs = ag.Tensor(np.asarray(X, dtype=model.parameters()[0].dtype),

@@ -73,6 +73,15 @@ def test_graph_command_draws_a_models_training_loss(tmp_path):
     assert "blocks.2" in path.read_text() and (tmp_path / "g.png").exists()
 
 
+@needs_dot
+def test_graph_collapse_boxes_every_layer_but_the_first_which_shows_the_input(tmp_path):
+    path = tmp_path / "g.svg"
+    assert main(["graph", "resnet", "--depth", "3", "--collapse", "--out", str(path)]) == 0
+    svg = path.read_text()
+    assert "X: 450 training points" in svg and "blocks.0.weight" in svg
+    assert "blocks.2.weight" not in svg and "1 ops, 2 parameters" in svg
+
+
 def test_help_shows_the_defaults():
     code, out, _ = run_cli("train", "--help", env={"COLUMNS": "200"})
     assert code == 0
