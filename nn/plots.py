@@ -45,24 +45,23 @@ def plot_history(history, path, loss_key="loss", loss_title="loss", sizes=(None,
     plt = _pyplot()
     fig, (ax_loss, ax_acc) = plt.subplots(1, 2, figsize=(10, 4))
     n_train, n_test = (f" ({n} points)" if n else "" for n in sizes)
-    curves = ((ax_loss, loss_key, f"training, running mean over each epoch's batches{n_train}",
-               f"test, after each epoch{n_test}"),
-              (ax_acc, "accuracy", f"training, running mean over each epoch's batches{n_train}",
-               f"test, after each epoch{n_test}"))
-    for ax, key, train_label, test_label in curves:
+    train_label = f"training{n_train}: running mean over each epoch's batches"
+    test_label = f"test{n_test}: after each epoch"
+    for ax, key in ((ax_loss, loss_key), (ax_acc, "accuracy")):
         for prefix, label in (("", train_label), ("val_", test_label)):
             if history.get(prefix + key):
                 epochs = np.arange(1, len(history[prefix + key]) + 1)
                 ax.plot(epochs, history[prefix + key], label=label)
         ax.set_xlabel("epoch")
         ax.grid(alpha=0.3)
-        ax.legend(fontsize=8)
     ax_loss.set_title(loss_title, fontsize=10)
     ax_loss.set_ylabel(loss_title.split(":")[0])
     ax_loss.set_yscale("log")
     ax_acc.set_title("accuracy", fontsize=10)
     ax_acc.set_ylabel("fraction classified correctly")
-    fig.tight_layout()
+    # one legend for both, below them, where it hides no curve
+    fig.legend(*ax_loss.get_legend_handles_labels(), loc="lower center", ncol=2, fontsize=9)
+    fig.tight_layout(rect=(0, 0.07, 1, 1))
     fig.savefig(path, dpi=100)
     plt.close(fig)
     return path
