@@ -27,7 +27,7 @@ _STYLE = {  # fill of a value node by its role
 
 
 def to_dot(*outputs: Tensor, grads: bool = False, collapse=None,
-           max_nodes: int | None = 300) -> graphviz.Digraph:
+           max_nodes: int | None = 300, frames: bool = True) -> graphviz.Digraph:
     """The graph that computed `outputs`, as a graphviz.Digraph (it renders itself in Jupyter).
 
     A value node shows its name (a Parameter's dotted name, or one given with `name=`), shape and
@@ -51,6 +51,8 @@ def to_dot(*outputs: Tensor, grads: bool = False, collapse=None,
         max_nodes: past this many nodes, modules are collapsed by themselves, deepest first; if
             even the top-level boxes are too many, the nodes farthest from the outputs are left
             out. A note on the picture says what was done. None: no limit.
+        frames: False draws no frame (cluster) around each module's nodes, so modules need not
+            sit side by side: a smaller picture; parameter and box names still say the module.
     """
     if not outputs:
         raise ValueError("to_dot needs at least one output Tensor")
@@ -88,7 +90,7 @@ def to_dot(*outputs: Tensor, grads: bool = False, collapse=None,
             t, is_op, scope = nodes[item]
             attrs = (_op_attrs(t, folded) if is_op else _value_attrs(
                 t, values.get(id(t)), gradients.get(id(t)), id(t) in outputs_ids, scalar_graph))
-        _cluster(dot, clusters, scope).node(name, **attrs)
+        _cluster(dot, clusters, scope if frames else ()).node(name, **attrs)
     for scope in sorted(clusters, key=len, reverse=True):  # inner clusters into outer ones
         (clusters[scope[:-1]] if len(scope) > 1 else dot).subgraph(clusters[scope])
     if notes:

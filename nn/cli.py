@@ -16,6 +16,7 @@ import argparse
 import json
 import math
 import os
+import shutil
 import signal
 import sys
 import warnings
@@ -48,6 +49,11 @@ RANGES = {
     "batch_size": (int, 0, 10_000_000, "0: the whole training set"),
     "seed": (int, 0, 2**32 - 1, None),
 }
+
+# per model: the history key of the loss the progress shows, and its name there
+LOSS_SHOWN = {"resnet": ("point_loss", "J/N"), "mlp": ("loss", "CE"), "cnn": ("loss", "CE")}
+LOSS_MEANS = {"J/N": "seed 000's cost per point, 1/2 mean (z - c)^2",
+              "CE": "the cross-entropy, mean per sample"}
 
 EXIT_INTERRUPTED = 130  # what a shell reports for a program ended by Ctrl-C (128 + SIGINT)
 
@@ -174,14 +180,17 @@ def cmd_train(args) -> int:
     print(f"training {model.__class__.__name__} on {args.data}: {len(train[0])} training and "
           f"{len(test[0])} test samples, {args.optimizer} lr={args.lr}, {args.epochs} epochs of "
           f"batches of {batch}", flush=True)
-    progress = args.progress if args.progress is not None else (
-        True if sys.stderr.isatty() else "lines")
+    report = Progress(args.epochs, _progress_mode(args.progress), *LOSS_SHOWN[args.model])
     with StopOnInterrupt() as stop:
-        history = fit(model, loss, optimizer, train, val_data=test, epochs=args.epochs,
-                      batch_size=batch, seed=args.seed, progress=progress, metrics=metrics,
-                      should_stop=stop)
+        try:
+            history = fit(model, loss, optimizer, train, val_data=test, epochs=args.epochs,
+                          batch_size=batch, seed=args.seed, progress=False, metrics=metrics,
+                          on_epoch_end=report, should_stop=stop)
+        finally:
+            report.close()
     train_acc, test_acc = (accuracy(predict(model, X), y) for X, y in (train, test))
-    print(f"after training: training accuracy {train_acc:.2%}, test accuracy {test_acc:.2%}")
+    print(f"end of training: training accuracy {train_acc:.2%}, test accuracy {test_acc:.2%} "
+          "(the final model on each whole set)")
     _warn_if_diverged(history, test[1], test_acc)
     written = save_run(args, model, history, train_acc, test_acc)
     written += draw_run(args, model, loss, train, test, history)
@@ -191,6 +200,58 @@ def cmd_train(args) -> int:
               f"last one cut short); saved the model trained so far in {args.out}", file=sys.stderr)
         return EXIT_INTERRUPTED
     return 0
+
+
+def _progress_mode(asked):
+    """'bar' on a terminal with tqdm installed, 'lines' off one, None for --no-progress."""
+    if asked is False:
+        return None
+    try:
+        import tqdm  # noqa: F401
+    except ImportError:
+        return "lines"
+    return "bar" if sys.stderr.isatty() else "lines"
+
+
+class Progress:
+    """What train shows after each epoch (fit's on_epoch_end): one loss, on the training batches
+    and on the test set, and two accuracies named apart; a tqdm bar or a line every tenth."""
+
+    def __init__(self, epochs, mode, loss_key, loss_name):
+        self.epochs, self.mode, self.every = epochs, mode, max(1, epochs // 10)
+        self.names = ((loss_name, loss_key), (f"test {loss_name}", "val_" + loss_key),
+                      ("test acc", "val_accuracy"), ("run acc", "accuracy"))
+        self.bar = None
+        if mode is not None:
+            print(f"progress: {loss_name} = {LOSS_MEANS[loss_name]}; run acc = the accuracy on "
+                  "the epoch's batches while the weights changed; test = on the test set after "
+                  "the epoch", file=sys.stderr, flush=True)
+        if mode == "bar":
+            from tqdm.auto import tqdm
+            self.bar = tqdm(total=epochs, desc="epoch", unit="ep", file=sys.stderr,
+                            dynamic_ncols=True, bar_format="{desc} {n_fmt}/{total_fmt} "
+                            "{percentage:3.0f}%|{bar}| {remaining} left{postfix}")
+
+    def fields(self, history):
+        """'name value' for each of self.names that history holds, most worth the room first."""
+        return [f"{name} {history[key][-1]:.1%}" if key.endswith("accuracy") else
+                f"{name} {history[key][-1]:.3g}" for name, key in self.names if history.get(key)]
+
+    def __call__(self, epoch, history):
+        fields = self.fields(history)
+        if self.bar is not None:
+            room = shutil.get_terminal_size((80, 24)).columns - 40 - 2 * len(str(self.epochs))
+            shown = [f for k, f in enumerate(fields) if len("  ".join(fields[:k + 1])) <= room]
+            self.bar.update(1)
+            self.bar.set_postfix_str("  ".join(shown), refresh=False)
+        elif self.mode == "lines" and ((epoch + 1) % self.every == 0 or epoch + 1 == self.epochs):
+            print(f"epoch {epoch + 1}/{self.epochs}  " + "  ".join(fields), file=sys.stderr,
+                  flush=True)
+        return False
+
+    def close(self):
+        if self.bar is not None:
+            self.bar.close()
 
 
 def _warn_if_diverged(history, y_test, test_acc):
@@ -230,13 +291,20 @@ def draw_run(args, model, loss, train, test, history):
     if args.model == "resnet" and args.data in ("spirals", "circles"):
         written.append(plots.plot_boundary(model, train, test,
                                            os.path.join(out, "decision_boundary.png")))
-    dot = plots.graph_of_loss(model, loss, *train)
+    dot = plots.graph_of_loss(model, loss, *train, collapse=_graph_boxes(model))
     try:
         written += plots.draw_graph(dot, os.path.join(out, "graph.svg"))
     except plots.GraphvizMissing as e:
         _warn(str(e))
         written.append(e.source)
     return written
+
+
+def _graph_boxes(model):
+    """What the graph draws as boxes: a CNN's conv blocks (wide 4-D values), else plots' choice."""
+    if isinstance(model, nn.CNN):
+        return [f"blocks.{k}" for k in range(len(model.blocks))]
+    return None
 
 
 def _saved_settings(path):
@@ -284,7 +352,8 @@ def cmd_graph(args) -> int:
     train, _ = load_data(ns.data, ns.samples, ns.seed, dim)
     built, loss, _ = build_model(kind, ns, train[0].shape[1], int(train[1].max()) + 1)
     dot = plots.graph_of_loss(model or built, loss, *train,
-                              collapse=True if args.collapse else None)
+                              collapse=(plots.layers(model or built)[1:] if args.collapse
+                                        else _graph_boxes(model or built)))
     print("wrote " + ", ".join(plots.draw_graph(dot, args.out)))
     return 0
 
@@ -343,13 +412,14 @@ def parser() -> argparse.ArgumentParser:
     e.set_defaults(func=cmd_evaluate)
 
     g = sub.add_parser("graph", help="draw the graph of a model's training loss to a file")
-    g.add_argument("model", help="resnet, mlp or a saved model.safetensors")
+    g.add_argument("model", help="resnet, mlp, cnn or a saved model.safetensors")
     g.add_argument("--out", default="graph.svg", help="file to write: .svg (with a .png beside "
                    "it), .png or .pdf (default: graph.svg)")
     g.add_argument("--depth", type=int, help="blocks or hidden layers of a new model "
                    f"({_default('depth')})")
-    g.add_argument("--collapse", action="store_true", help="draw each layer as one box (default: "
-                   f"only past {plots.GRAPH_BOX_PAST} layers)")
+    g.add_argument("--collapse", action="store_true", help="draw each layer but the first (which "
+                   "shows the input) as one box (default: a CNN's conv blocks, and past "
+                   f"{plots.GRAPH_BOX_PAST} layers those between the first and the last)")
     g.set_defaults(func=cmd_graph)
     return p
 

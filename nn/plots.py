@@ -14,6 +14,9 @@ import autograd_core as ag
 from nn.train import predict
 
 GRAPH_BOX_PAST = 4  # past this many layers with parameters, the graph draws each as one box
+GRAPH_SIZE = "16,10"  # inches: a larger graph is scaled down to at most 1536 x 960 PNG pixels
+GRAPH_TITLE = ("the training loss on {} points (green) and its gradient at each node\\n"
+               "blue: the parameters and the input X; grey: constants (the labels, masks)")
 
 
 class GraphvizMissing(RuntimeError):
@@ -42,24 +45,23 @@ def plot_history(history, path, loss_key="loss", loss_title="loss", sizes=(None,
     plt = _pyplot()
     fig, (ax_loss, ax_acc) = plt.subplots(1, 2, figsize=(10, 4))
     n_train, n_test = (f" ({n} points)" if n else "" for n in sizes)
-    curves = ((ax_loss, loss_key, f"training, mean over each epoch's batches{n_train}",
-               f"test, after each epoch{n_test}"),
-              (ax_acc, "accuracy", f"training, mean over each epoch's batches{n_train}",
-               f"test, after each epoch{n_test}"))
-    for ax, key, train_label, test_label in curves:
+    train_label = f"training{n_train}: running mean over each epoch's batches"
+    test_label = f"test{n_test}: after each epoch"
+    for ax, key in ((ax_loss, loss_key), (ax_acc, "accuracy")):
         for prefix, label in (("", train_label), ("val_", test_label)):
             if history.get(prefix + key):
                 epochs = np.arange(1, len(history[prefix + key]) + 1)
                 ax.plot(epochs, history[prefix + key], label=label)
         ax.set_xlabel("epoch")
         ax.grid(alpha=0.3)
-        ax.legend(fontsize=8)
     ax_loss.set_title(loss_title, fontsize=10)
     ax_loss.set_ylabel(loss_title.split(":")[0])
     ax_loss.set_yscale("log")
     ax_acc.set_title("accuracy", fontsize=10)
     ax_acc.set_ylabel("fraction classified correctly")
-    fig.tight_layout()
+    # one legend for both, below them, where it hides no curve
+    fig.legend(*ax_loss.get_legend_handles_labels(), loc="lower center", ncol=2, fontsize=9)
+    fig.tight_layout(rect=(0, 0.07, 1, 1))
     fig.savefig(path, dpi=100)
     plt.close(fig)
     return path
@@ -98,23 +100,30 @@ def plot_boundary(model, train, test, path):
     return path
 
 
+def layers(model):
+    """The dotted names of the modules that hold parameters, in the order of the parameters."""
+    return list(dict.fromkeys(name.rpartition(".")[0] for name, _ in model.named_parameters()))
+
+
 def graph_of_loss(model, loss_fn, X, y, collapse=None):
     """The graphviz.Digraph of the training loss on (X, y), with the gradient at each node.
 
     collapse: as ag.to_dot's; None draws every layer or block but the first and the last as one
-    box when the model has more than GRAPH_BOX_PAST modules with parameters.
+    box when the model has more than GRAPH_BOX_PAST modules with parameters. The picture is drawn
+    compact, without module frames, and scaled down to GRAPH_SIZE if it is larger.
     """
-    layers = list(dict.fromkeys(name.rpartition(".")[0] for name, _ in model.named_parameters()))
-    if collapse is None and len(layers) > GRAPH_BOX_PAST:
-        collapse = layers[1:-1]
+    if collapse is None and len(layers(model)) > GRAPH_BOX_PAST:
+        collapse = layers(model)[1:-1]
+    # requires_grad: the ops on X are recorded (a CNN reshapes it first), so X is drawn under its
+    # name whatever comes first, with the gradient of the loss with respect to it
     inputs = ag.Tensor(np.asarray(X, dtype=model.parameters()[0].dtype),
-                       name=f"X: {len(X)} training points")
+                       name=f"X: {len(X)} training points", requires_grad=True)
     loss = loss_fn(model(inputs), y)
     loss.name = "the training loss"
-    dot = ag.to_dot(loss, grads=True, collapse=collapse)
-    dot.graph_attr.update(ranksep="0.25", nodesep="0.3", labelloc="t", fontsize="14",
-                          label=f"the training loss on {len(X)} points, with the gradient of "
-                          "the loss at each node")
+    dot = ag.to_dot(loss, grads=True, collapse=collapse, frames=False)
+    dot.graph_attr.update(ranksep="0.12", nodesep="0.25", size=GRAPH_SIZE, labelloc="t",
+                          fontsize="13", fontname="Helvetica", label=GRAPH_TITLE.format(len(X)))
+    dot.node_attr.update(height="0.2", margin="0.05,0.01", fontsize="10")
     return dot
 
 

@@ -75,3 +75,21 @@ def test_notebook_is_saved_with_its_outputs_in_order(name):
         f"{name} is not saved from one run top to bottom: run python notebooks/build.py {name}")
     assert not any(out.output_type == "error" for cell in code for out in cell.outputs)
     assert any("image/png" in out.get("data", {}) for cell in code for out in cell.outputs)
+
+
+def test_what_varies_between_runs_is_replaced_by_stable_text():
+    nb = nbformat.v4.new_notebook(cells=[new_code_cell("x")])
+    nb.cells[0].outputs = [nbformat.v4.new_output(
+        "execute_result", {"text/plain": "<graphviz.graphs.Digraph at 0x7fcab4b71910>"},
+        execution_count=1), nbformat.v4.new_output(
+        "stream", text="op #0 Swish created at /tmp/ipykernel_29985/3036332455.py:12\n")]
+    outputs = build.stable(nb).cells[0].outputs
+    assert outputs[0]["data"]["text/plain"] == "<graphviz.graphs.Digraph>"
+    assert outputs[1]["text"] == "op #0 Swish created at <cell>:12\n"
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_notebook_is_saved_without_what_varies_between_runs(name):
+    text = open(os.path.join(NOTEBOOKS, name)).read()
+    assert not any(pattern.search(text) for pattern, _ in build.VARYING), (
+        f"{name} holds an address or a kernel file name: run python notebooks/build.py {name}")

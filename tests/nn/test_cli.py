@@ -55,7 +55,7 @@ def test_train_resnet_renders_the_graph_as_svg_and_png(trained_resnet):
 def test_train_prints_the_accuracy_after_training(tmp_path, capsys):
     assert main(["train", "mlp", "--epochs", "2", "--out", str(tmp_path), "--no-progress"]) == 0
     line = [s for s in capsys.readouterr().out.splitlines() if "accuracy" in s][0]
-    train_acc = float(line.split("after training: training accuracy ")[1].split("%")[0])
+    train_acc = float(line.split("end of training: training accuracy ")[1].split("%")[0])
     assert train_acc > 80.0 and "test accuracy" in line
 
 
@@ -73,6 +73,15 @@ def test_graph_command_draws_a_models_training_loss(tmp_path):
     assert "blocks.2" in path.read_text() and (tmp_path / "g.png").exists()
 
 
+@needs_dot
+def test_graph_collapse_boxes_every_layer_but_the_first_which_shows_the_input(tmp_path):
+    path = tmp_path / "g.svg"
+    assert main(["graph", "resnet", "--depth", "3", "--collapse", "--out", str(path)]) == 0
+    svg = path.read_text()
+    assert "X: 450 training points" in svg and "blocks.0.weight" in svg
+    assert "blocks.2.weight" not in svg and "1 ops, 2 parameters" in svg
+
+
 def test_help_shows_the_defaults():
     code, out, _ = run_cli("train", "--help", env={"COLUMNS": "200"})
     assert code == 0
@@ -82,7 +91,16 @@ def test_help_shows_the_defaults():
 def test_progress_is_a_line_per_tenth_of_the_run_when_not_on_a_terminal(tmp_path):
     code, _, err = run_cli("train", "mlp", "--epochs", "20", "--out", str(tmp_path))
     lines = [s for s in err.splitlines() if s.startswith("epoch ")]
-    assert code == 0 and len(lines) == 10 and "val_acc" in lines[-1]
+    assert code == 0 and len(lines) == 10
+    assert [f.split(" ")[0] for f in lines[-1].split("  ")[1:]] == ["CE", "test", "test", "run"]
+
+
+def test_the_resnet_progress_shows_one_loss_and_names_the_accuracies(tmp_path):
+    code, _, err = run_cli("train", "resnet", "--epochs", "10", "--out", str(tmp_path))
+    legend, *lines = [s for s in err.splitlines() if s.startswith(("progress:", "epoch "))]
+    assert code == 0 and legend.startswith("progress: J/N = seed 000's cost per point")
+    assert lines[-1].startswith("epoch 10/10  J/N ") and "test J/N " in lines[-1]
+    assert "test acc " in lines[-1] and "run acc " in lines[-1] and "loss" not in lines[-1]
 
 
 # --- bad input: one line, exit status 2, no traceback ------------------------------------------
@@ -167,3 +185,9 @@ def test_ctrl_c_saves_the_model_trained_so_far_and_exits_130(tmp_path):
     history = json.loads((out / "history.json").read_text())
     assert 0 < len(history["loss"]) < 400
     assert nn.load(out / "model.safetensors").depth == 10
+
+
+def test_the_graph_of_a_cnn_boxes_its_conv_blocks():
+    from nn.cli import _graph_boxes
+    assert _graph_boxes(nn.CNN(8, [4, 8], 16, 10, rng=0)) == ["blocks.0", "blocks.1"]
+    assert _graph_boxes(nn.MLP([4, 8, 2], rng=0)) is None

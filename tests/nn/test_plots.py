@@ -57,3 +57,15 @@ def test_plot_boundary_writes_a_png(tmp_path):
     model, X, y = spirals_resnet(depth=1)
     path = plots.plot_boundary(model, (X[:30], y[:30]), (X[30:], y[30:]), tmp_path / "b.png")
     assert path.read_bytes()[:4] == b"\x89PNG"
+
+
+def test_the_graph_fits_one_screen_without_module_frames():
+    model, X, y = spirals_resnet(depth=10)
+    dot = plots.graph_of_loss(model, resnet_loss, X, y)
+    assert "cluster" not in dot.source and dot.graph_attr["size"] == plots.GRAPH_SIZE
+
+
+def test_the_input_is_a_named_leaf_with_its_gradient():
+    model, X, y = spirals_resnet(depth=2)
+    source = plots.graph_of_loss(model, resnet_loss, X, y).source
+    assert "{X: 40 training points|(40, 4) float64|" in source and "\\|grad\\| " in source
