@@ -9,6 +9,7 @@
 # tensor.py first: it closes the one import cycle (Tensor methods <-> ops) at its bottom.
 from autograd_core.tensor import Tensor  # isort: skip
 from autograd_core import func
+from autograd_core.compile import CompileWarning, compile
 from autograd_core.backprop import grad
 from autograd_core.creation import (
     eye, linspace,
@@ -44,7 +45,7 @@ from autograd_core.viz import draw, to_dot
 __version__ = "0.1.0"
 
 __all__ = [
-    "Tensor", "Function", "NotSavedError", "grad", "func", "no_grad", "enable_grad", "set_grad_enabled",
+    "Tensor", "Function", "NotSavedError", "grad", "compile", "CompileWarning", "func", "no_grad", "enable_grad", "set_grad_enabled",
     "is_grad_enabled", "name_scope", "current_scope", "detect_anomaly", "is_anomaly_enabled",
     "record_sites", "keep_values", "gradcheck", "gradgradcheck", "check_graph", "compare_grads", "assert_grads_close",
     "tensor", "zeros", "ones", "full", "zeros_like", "ones_like", "arange", "randn", "rand",

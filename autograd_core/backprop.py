@@ -36,7 +36,7 @@ def edge(t):
     return t if t._op is None else t._op
 
 
-def _walk(roots, seeds, retain_graph, create_graph, keep=()):
+def _walk(roots, seeds, retain_graph, create_graph, keep=(), trace=None):
     """Push the seeds down the graph; return ({id(edge): total gradient}, the leaves reached).
 
     The dict holds the gradient of every leaf reached and of every node whose id is in `keep`.
@@ -45,6 +45,7 @@ def _walk(roots, seeds, retain_graph, create_graph, keep=()):
     Gradients are ndarrays in an ordinary backward and Tensors under create_graph (recorded, so
     they can be differentiated again). Unless the graph is retained, each node releases its
     saved arrays once it has run; its structure stays (for pictures and error messages).
+    `trace` (compile.Trace) is told each step, so that it can replay the walk on new arrays.
     """
     grads = {}  # id(edge) -> gradient (for a node: until it is pushed to its inputs)
     pending = []  # heap of (-rank, id, node) for the nodes in grads
@@ -57,12 +58,18 @@ def _walk(roots, seeds, retain_graph, create_graph, keep=()):
                 if gx is None or not x.requires_grad:
                     continue
                 if gx.shape != x.shape or gx.dtype != x.dtype:
-                    gx = _fit(gx, x, node)
+                    fitted = _fit(gx, x, node)
+                    if trace is not None:
+                        trace.backward_step(_fit, (gx, x, node), fitted)
+                    gx = fitted
                 if anomaly and node is not None:
                     check_finite(node, "backward", gx, [g])
                 k = id(x)
                 if k in grads:
-                    grads[k] = grads[k] + gx
+                    total = grads[k] + gx
+                    if trace is not None:
+                        trace.backward_step(np.add, (grads[k], gx), total)
+                    grads[k] = total
                 else:
                     grads[k] = gx
                     if isinstance(x, Tensor):
@@ -73,7 +80,10 @@ def _walk(roots, seeds, retain_graph, create_graph, keep=()):
                 return grads, leaves
             _, k, node = heappop(pending)
             g = grads[k] if k in keep else grads.pop(k)
-            edges = zip(node.inputs, node.backward_step(g, create_graph))
+            gxs = node.backward_step(g, create_graph)
+            if trace is not None:
+                trace.vjp(node, g, gxs)
+            edges = zip(node.inputs, gxs)
             if not retain_graph:
                 node.release()
 
@@ -136,14 +146,23 @@ def _own_arrays(grads, seeds):
 def backward(t, grad=None, retain_graph=False, create_graph=False):
     """Accumulate d(t)/d(leaf) into `.grad` of every leaf that requires grad."""
     seed = _as_seed(t, grad, create_graph)
-    grads, leaves = _walk([t], [seed], retain_graph or create_graph, create_graph)
+    trace = _state.tracer and _state.tracer.backward(t, seed, create_graph)
+    grads, leaves = _walk([t], [seed], retain_graph or create_graph, create_graph, trace=trace)
     if create_graph:
         for x in leaves:
             g = grads[id(x)]
-            x.grad = g if x.grad is None else x.grad + g
+            x._grad = g if x._grad is None else x._grad + g
         return
-    for x, g in zip(leaves, _own_arrays([grads[id(x)] for x in leaves], [seed])):
-        x.grad = Tensor._wrap(g) if x.grad is None else Tensor._wrap(np.asarray(x.grad._data + g))
+    gradients = [grads[id(x)] for x in leaves]
+    if trace is not None:
+        trace.leaf_grads(leaves, gradients, seed)
+    accumulate(leaves, gradients, [seed])
+
+
+def accumulate(leaves, gradients, seeds):
+    """Add each gradient (an ndarray) into its leaf's `.grad`, as owned arrays (_own_arrays)."""
+    for x, g in zip(leaves, _own_arrays(gradients, seeds)):
+        x._grad = Tensor._wrap(g) if x._grad is None else Tensor._wrap(np.asarray(x._grad._data + g))
 
 
 def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=False,
@@ -156,6 +175,8 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
         create_graph: record the gradient computation, so the result can be differentiated again.
         allow_unused: return None for an input the outputs do not depend on, instead of raising.
     """
+    if _state.tracer is not None:
+        _state.tracer.abandon("ag.grad")
     outputs = [outputs] if isinstance(outputs, Tensor) else list(outputs)
     inputs = [inputs] if isinstance(inputs, Tensor) else list(inputs)
     if grad_outputs is None or isinstance(grad_outputs, (Tensor, np.ndarray)):

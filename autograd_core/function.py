@@ -109,6 +109,7 @@ class Function:
 
     def __call__(self, *inputs):
         """Run the op; record it when grad mode is on and an input requires grad."""
+        given = inputs
         if len(inputs) == 1 and isinstance(inputs[0], Tensor):  # most ops: a plain call
             x = inputs[0]
             a = x._data
@@ -129,6 +130,8 @@ class Function:
                 raise self._forward_error(e, arrays) from None
         if type(data) is not np.ndarray:
             data = np.asarray(data)  # a ufunc on 0-d arrays returns a NumPy scalar
+        if _state.tracer is not None:  # compile: this call becomes a step of the program
+            _state.tracer.forward(self, given, inputs, arrays, data)
         if _state.anomaly:
             self.site = user_site()
             check_finite(self, "forward", data, arrays)

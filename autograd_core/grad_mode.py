@@ -18,6 +18,7 @@ class _ThreadState(threading.local):
     anomaly = False  # detect_anomaly: ops remember their site and check for NaN/Inf
     sites = False  # record_sites: recorded ops remember the line of user code that made them
     keep_values = False  # keep_values: recorded ops save their inputs and output, whatever they need
+    tracer = None  # compile: the Trace recording this thread's ops while a function is traced
     scope = ()  # the names of the enclosing name_scope blocks, recorded on each op
 
 

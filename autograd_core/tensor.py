@@ -15,7 +15,7 @@ class Tensor:
     and ufuncs given a Tensor record, or refuse by name (numpy_api).
     """
 
-    __slots__ = ("_data", "grad", "requires_grad", "_name", "_op", "_version", "__weakref__")
+    __slots__ = ("_data", "_grad", "requires_grad", "_name", "_op", "_version", "__weakref__")
 
     def __init__(self, data, requires_grad=False, dtype=None, name=None):
         if isinstance(data, Tensor):
@@ -28,7 +28,7 @@ class Tensor:
                 f"only floating-point tensors can require grad, got dtype {data.dtype}; "
                 "pass float data or dtype=np.float64"
             )
-        self._data, self.grad, self.requires_grad, self._name = data, None, bool(requires_grad), name
+        self._data, self._grad, self.requires_grad, self._name = data, None, bool(requires_grad), name
         self._op, self._version = None, 0
 
     @staticmethod
@@ -36,7 +36,7 @@ class Tensor:
         """A constant or op output around an ndarray, without the checks of __init__."""
         t = _new(Tensor)  # one slot write per statement: cheaper than tuple assignment
         t._data = data
-        t.grad = None
+        t._grad = None
         t.requires_grad = False
         t._name = None
         t._op = None
@@ -48,7 +48,7 @@ class Tensor:
         """The output of the recorded op `op` (its node in the graph), around an ndarray."""
         t = _new(Tensor)
         t._data = data
-        t.grad = None
+        t._grad = None
         t.requires_grad = True
         t._name = None
         t._op = op
@@ -72,8 +72,21 @@ class Tensor:
         if self.requires_grad and array.dtype.kind != "f":
             raise TypeError(f"a tensor that requires grad needs floating-point data, got dtype "
                             f"{array.dtype}; assign value.astype(np.float64)")
+        if _state.tracer is not None:
+            _state.tracer.on_value_read("t.data = ...")
         self._data = array
         self._version += 1
+
+    @property
+    def grad(self):
+        """The gradient accumulated by backward (a Tensor of this shape), or None."""
+        return self._grad
+
+    @grad.setter
+    def grad(self, value):
+        if _state.tracer is not None:  # compile: zero_grad inside a traced function is a step
+            _state.tracer.on_grad_write(self, value)
+        self._grad = value
 
     @property
     def name(self):
@@ -96,7 +109,7 @@ class Tensor:
                   "its node in the graph, whose `inputs` lead on (None for a leaf).")
 
     def item(self):
-        return self._data.item()
+        return self._read().item()
 
     def numpy(self) -> np.ndarray:
         return self._data
@@ -106,12 +119,19 @@ class Tensor:
         return Tensor._wrap(self._data)
 
     def tolist(self):
-        return self._data.tolist()
+        return self._read().tolist()
+
+    def _read(self, what="its values"):
+        """The array, for Python code that reads the values (under compile: not captured)."""
+        if _state.tracer is not None:
+            _state.tracer.on_value_read(what)
+        return self._data
 
     def __array__(self, dtype=None, copy=None):
         """np.asarray(t): the array itself, without graph (how to ask NumPy for plain values);
         np.array(t) (copy=True): a copy."""
-        data = self._data if dtype is None else self._data.astype(dtype, copy=False)
+        data = self._read("np.asarray(t)")
+        data = data if dtype is None else data.astype(dtype, copy=False)
         return data.copy() if copy and data is self._data else data
 
     # NumPy functions and ufuncs given a Tensor record, or refuse by name (see numpy_api)
@@ -125,13 +145,13 @@ class Tensor:
         return len(self._data)
 
     def __bool__(self):
-        return bool(self._data)
+        return bool(self._read("bool(t)"))
 
     def __float__(self):
-        return float(self._data)
+        return float(self._read("float(t)"))
 
     def __int__(self):
-        return int(self._data)
+        return int(self._read("int(t)"))
 
     def __format__(self, spec):
         """f"{loss:.4f}": a one-element tensor formats as its number; no spec gives str(t)."""
@@ -140,7 +160,7 @@ class Tensor:
         if self._data.size != 1:
             raise TypeError(f"format spec {spec!r} needs a one-element tensor, got shape "
                             f"{self.shape}; format t.item(), or np.array2string(t.data)")
-        return format(self._data.item(), spec)
+        return format(self._read("its value").item(), spec)
 
     def __repr__(self):
         body = np.array2string(self._data, prefix="Tensor(", separator=", ", threshold=20)
@@ -166,6 +186,8 @@ class Tensor:
             raise RuntimeError(
                 "in-place update of a tensor that requires grad: do it under `no_grad()` on a leaf"
             )
+        if _state.tracer is not None:
+            _state.tracer.on_value_read("an in-place update")
         self._version += 1
 
     def copy_(self, value):
@@ -208,12 +230,12 @@ class Tensor:
     def __pos__(self): return self
 
     # comparisons give plain boolean arrays: they have no gradient
-    def __lt__(self, other): return self._data < np.asarray(other)
-    def __le__(self, other): return self._data <= np.asarray(other)
-    def __gt__(self, other): return self._data > np.asarray(other)
-    def __ge__(self, other): return self._data >= np.asarray(other)
-    def __eq__(self, other): return self._data == np.asarray(other)
-    def __ne__(self, other): return self._data != np.asarray(other)
+    def __lt__(self, other): return self._read("t < ...") < np.asarray(other)
+    def __le__(self, other): return self._read("t <= ...") <= np.asarray(other)
+    def __gt__(self, other): return self._read("t > ...") > np.asarray(other)
+    def __ge__(self, other): return self._read("t >= ...") >= np.asarray(other)
+    def __eq__(self, other): return self._read("t == ...") == np.asarray(other)
+    def __ne__(self, other): return self._read("t != ...") != np.asarray(other)
     __hash__ = None  # elementwise == makes tensors unhashable; the engine keys nodes by id()
 
     def exp(self): return ops.exp(self)

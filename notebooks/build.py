@@ -39,14 +39,29 @@ def execute(nb, timeout=300):
 
 
 def stable(nb):
-    """`nb` with VARYING replaced in every text output, so that a rebuild is byte-identical."""
+    """`nb` with VARYING replaced in every text output and consecutive prints to one stream joined
+    (the kernel splits them wherever its flush timer fires), so that a rebuild is byte-identical."""
     for cell in nb.cells:
+        if "outputs" in cell:
+            cell["outputs"] = _joined_streams(cell["outputs"])
         for out in cell.get("outputs", []):
             if "text" in out:
                 out["text"] = _replace_varying(out["text"])
             if "text/plain" in out.get("data", {}):
                 out["data"]["text/plain"] = _replace_varying(out["data"]["text/plain"])
     return nb
+
+
+def _joined_streams(outputs):
+    joined = []
+    for out in outputs:
+        previous = joined[-1] if joined else None
+        if (out.get("output_type") == "stream" and previous is not None
+                and previous.get("output_type") == "stream" and previous["name"] == out["name"]):
+            previous["text"] += out["text"]
+        else:
+            joined.append(out)
+    return joined
 
 
 def _replace_varying(text):

@@ -88,6 +88,15 @@ def test_what_varies_between_runs_is_replaced_by_stable_text():
     assert outputs[1]["text"] == "op #0 Swish created at <cell>:12\n"
 
 
+def test_consecutive_prints_to_one_stream_are_joined_however_the_kernel_split_them():
+    nb = nbformat.v4.new_notebook(cells=[new_code_cell("x")])
+    nb.cells[0].outputs = [nbformat.v4.new_output("stream", text="a\n"),
+                           nbformat.v4.new_output("stream", text="b\n"),
+                           nbformat.v4.new_output("stream", name="stderr", text="c\n")]
+    outputs = build.stable(nb).cells[0].outputs
+    assert [(o["name"], o["text"]) for o in outputs] == [("stdout", "a\nb\n"), ("stderr", "c\n")]
+
+
 @pytest.mark.parametrize("name", NAMES)
 def test_notebook_is_saved_without_what_varies_between_runs(name):
     text = open(os.path.join(NOTEBOOKS, name)).read()

@@ -1,0 +1,341 @@
+"""ag.compile: run a function of Tensors once eagerly while recording what it computes, then
+replay that as straight-line NumPy code on new arrays: no Tensors, nodes or heap per op.
+
+    @ag.compile
+    def step(X, y):
+        model.zero_grad()
+        loss = nn.cross_entropy(model(X), y)
+        loss.backward()
+        return loss
+
+The first call for a signature (the shapes and dtypes of the Tensor and ndarray arguments, the
+values of the others, grad mode) runs `fn` eagerly and records each op's forward, the backward
+walk (each vjp, each broadcast undone, each gradient sum, in the walk's order) and the `.grad`
+writes. Later calls run the recorded program: the same NumPy calls in the same order, so results
+equal eager execution bit for bit. It reads the new arguments and the *current* arrays of every
+other leaf (parameters updated in place between calls are seen), and accumulates `.grad` with
+eager semantics (set when None, added otherwise). It returns Tensors holding the new values,
+without a graph.
+
+Captured: ops on Tensors (forward under grad mode or no_grad), `backward()`, `.grad = None`
+(zero_grad). Not captured, so the trace stops and the call goes on eagerly, with a warning naming
+the line, and that signature stays eager: reading values in Python (`bool(t)`, `float(t)`,
+`t.item()`, `t > 0`, `np.asarray(t)`), in-place updates (an optimizer's step: call it outside),
+`backward(create_graph=True)`, `ag.grad`. NumPy computations on `.data` or on other arrays inside
+`fn` are not seen: their results are baked into the program as constants (a warning names an
+array constant of more than one element that is not an argument: a dropout mask, say). Anomaly
+mode, record_sites and keep_values run `fn` eagerly.
+"""
+
+import collections
+import functools
+import warnings
+
+import numpy as np
+
+from autograd_core import backprop
+from autograd_core.function import NOT_SAVED, user_site
+from autograd_core.grad_mode import state as _state
+from autograd_core.tensor import Tensor
+
+_EAGER = object()  # the cache's entry for a signature that cannot be traced
+
+
+class CompileWarning(UserWarning):
+    """A traced function did something compile cannot capture, or baked in a constant."""
+
+
+def compile(fn=None, *, cache_size=8):  # noqa: A001 (as torch.compile)
+    """Trace `fn` on its first call per signature and replay it afterwards (see the module
+    docstring). Usable as `@ag.compile` or `ag.compile(fn, cache_size=...)`."""
+    if fn is None:
+        return functools.partial(compile, cache_size=cache_size)
+    return Compiled(fn, cache_size)
+
+
+class Compiled:
+    """A compiled function: `fn` with a bounded cache of programs, one per signature."""
+
+    def __init__(self, fn, cache_size):
+        self.fn, self.cache_size = fn, int(cache_size)
+        self.programs = collections.OrderedDict()
+        functools.update_wrapper(self, fn)
+
+    def __call__(self, *args, **kwargs):
+        if _state.anomaly or _state.sites or _state.keep_values or _state.tracer is not None:
+            return self.fn(*args, **kwargs)
+        flat = list(args) + [kwargs[k] for k in sorted(kwargs)]
+        key = (_state.enabled, tuple(sorted(kwargs)), tuple(_signature(a) for a in flat))
+        program = self.programs.get(key)
+        if program is _EAGER:
+            return self.fn(*args, **kwargs)
+        if program is not None and program.fits():
+            self.programs.move_to_end(key)
+            return program.run(flat)
+        return self._trace(key, flat, args, kwargs)
+
+    def _trace(self, key, flat, args, kwargs):
+        trace = Trace(flat)
+        _state.tracer = trace
+        try:
+            result = self.fn(*args, **kwargs)
+        finally:
+            _state.tracer = None
+        self.programs[key] = _EAGER if trace.abandoned else trace.program(result)
+        while len(self.programs) > self.cache_size:
+            self.programs.popitem(last=False)
+        return result
+
+
+def _signature(value):
+    """What a program depends on in an argument: shape and dtype of arrays, else the value."""
+    if isinstance(value, Tensor):
+        return ("Tensor", value.shape, value.dtype.str, value.requires_grad)
+    if isinstance(value, np.ndarray):
+        return ("ndarray", value.shape, value.dtype.str)
+    try:
+        hash(value)
+    except TypeError:
+        raise TypeError(f"compile: an argument of type {type(value).__name__} is neither an "
+                        "array nor hashable; pass arrays, Tensors, numbers or tuples") from None
+    return ("value", type(value), value)
+
+
+class Trace:
+    """What one call did, as statements on variables: each array the call made or read while
+    tracing is kept alive (so that its id names it) and gets a variable of the program. Once
+    abandoned, it ignores what it is told."""
+
+    def __init__(self, flat):
+        self.names, self.arrays = {}, []  # id(array) -> variable; the arrays, kept alive
+        self.env = {"NOT_SAVED": NOT_SAVED, "asarray": np.asarray, "float64": np.float64,
+                    "ones": np.ones, "fit": backprop._fit, "accumulate": backprop.accumulate}
+        self.lines, self.leaves, self.ops = [], [], []
+        self.args = {id(t): i for i, t in enumerate(flat) if isinstance(t, Tensor)}
+        self.arguments = {}  # id(argument array) -> "arrays[i]"
+        self.abandoned = None
+        for i, a in enumerate(flat):
+            array = a._data if isinstance(a, Tensor) else a
+            if isinstance(array, np.ndarray):
+                self.arguments[id(array)] = f"arrays[{i}]"
+                self._bind(array, f"arrays[{i}]")
+
+    # --- variables ------------------------------------------------------------------------
+    def _bind(self, array, expression):
+        """A new variable holding `array`, computed by `expression` in the program."""
+        name = f"v{len(self.arrays)}"
+        self.names[id(array)] = name
+        self.arrays.append(array)
+        self.lines.append(f"{name} = {expression}")
+        return name
+
+    def _object(self, obj, prefix):
+        name = f"{prefix}{len(self.env)}"
+        self.env[name] = obj
+        return name
+
+    def _tensor(self, t):
+        """The program's name for Tensor `t`: the argument it is, or a leaf kept by the program."""
+        if id(t) in self.args:
+            return f"tensors[{self.args[id(t)]}]"
+        self.leaves.append((t, t.shape, t.dtype, t.requires_grad))
+        return self._object(t, "leaf")
+
+    def _name(self, array):
+        """The variable of an array the program computed or read; unknown: abandon."""
+        name = self.names.get(id(array))
+        if name is None:
+            self.abandon("an array from outside the function (a graph recorded before the call)")
+            return "?"
+        return name
+
+    def _input(self, x, given):
+        """The variable of input Tensor `x` of an op (`given`: what the caller passed for it)."""
+        name = self.names.get(id(x._data))
+        if name is not None:
+            return name
+        if x._op is not None:
+            return self._name(x._data)  # made by an op traced before: unknown, abandons
+        if isinstance(given, np.ndarray):
+            if id(given) in self.arguments:  # an argument, taking the dtype of the other input
+                return self._bind(x._data, f"{self.arguments[id(given)]}.astype('{x.dtype.str}')")
+            if given.size > 1:
+                self._warn_constant(given.shape)
+        # a leaf (a parameter, or a constant made of a number or an array): its data at each call
+        return self._bind(x._data, f"{self._tensor(x)}._data")
+
+    # --- what the engine reports while tracing --------------------------------------------
+    def forward(self, op, given, inputs, arrays, data):
+        """An op ran: its forward becomes a statement on its inputs' variables."""
+        if self.abandoned:
+            return
+        names = []
+        for x, g, a in zip(inputs, given, arrays):
+            name = self._input(x, g)
+            if a is not x._data:  # a real-valued op takes integers as float64
+                name = self._bind(a, f"{name}.astype(float64)")
+            names.append(name)
+        call = f"{self._object(op.forward, 'f')}({', '.join(names)})"
+        self._bind(data, f"asarray({call})" if data.ndim == 0 else call)
+        self.ops.append(op)
+
+    def backward(self, t, seed, create_graph):
+        """backward() starts: the seed becomes a variable; returns self, told each step after."""
+        if create_graph:
+            self.abandon("backward(create_graph=True)")
+        if self.abandoned:
+            return None
+        if id(seed) not in self.names:
+            implicit = seed.size == 1 and seed.item() == 1
+            self._bind(seed, f"ones({seed.shape}, '{seed.dtype.str}')" if implicit
+                       else self._object(seed, "seed"))
+        return self
+
+    def vjp(self, node, g, gxs):
+        """A node's vjp ran on its saved arrays: one statement; its gradients, new variables."""
+        if self.abandoned:
+            return
+        out = "NOT_SAVED" if node.saved_output is None else self._name(node.saved_output)
+        ins = (["NOT_SAVED"] * len(node.inputs) if node.saved_inputs is None
+               else [self._name(a) for a in node.saved_inputs])
+        call = f"{self._object(node.vjp, 'b')}({', '.join([self._name(g), out, *ins])})"
+        targets = []
+        for gx in gxs:
+            if gx is None or id(gx) in self.names:  # no gradient, or one the program has
+                targets.append("_")
+            else:
+                targets.append(f"v{len(self.arrays)}")
+                self.names[id(gx)] = targets[-1]
+                self.arrays.append(gx)
+        self.lines.append(f"{', '.join(targets)}, = {call}")
+
+    def backward_step(self, fn, args, result):
+        """A gradient summed down to its input's shape (fit), or two gradients added."""
+        if self.abandoned:
+            return
+        if fn is np.add:
+            self._bind(result, f"{self._name(args[0])} + {self._name(args[1])}")
+        else:
+            gx, x, node = args
+            self._bind(result, f"fit({self._name(gx)}, {self._object(x, 'e')}, "
+                               f"{self._object(node, 'n')})")
+
+    def leaf_grads(self, leaves, gradients, seed):
+        """backward() ends: the gradients go into the leaves' .grad, as eager backward does."""
+        if self.abandoned:
+            return
+        names = ", ".join(self._tensor(x) for x in leaves)
+        grads = ", ".join(self._name(g) for g in gradients)
+        self.lines.append(f"accumulate([{names}], [{grads}], [{self._name(seed)}])")
+
+    def on_grad_write(self, t, value):
+        if value is not None:
+            self.abandon("setting .grad to a value")
+        elif not self.abandoned:
+            self.lines.append(f"{self._tensor(t)}._grad = None")
+
+    def on_value_read(self, what):
+        self.abandon(f"reading tensor values ({what})")
+
+    def abandon(self, what):
+        """Stop tracing: the call goes on eagerly, and so will later calls of this signature."""
+        if self.abandoned is None:
+            self.abandoned = what
+            _state.tracer = None
+            warnings.warn(f"compile: {what} at {user_site()} is not captured: this call and later "
+                          "ones with these argument shapes run eagerly", CompileWarning,
+                          stacklevel=2)
+
+    def _warn_constant(self, shape):
+        warnings.warn(f"compile: an array of shape {shape} made outside the engine (NumPy on "
+                      f".data, a random mask) is baked into the program at {user_site()}; pass "
+                      "it as an argument if it changes between calls", CompileWarning, stacklevel=2)
+
+    # --- the program ------------------------------------------------------------------------
+    def program(self, result):
+        """The replayable Program for this trace, returning arrays shaped like `result`."""
+        outputs = _outputs(result, self._output)
+        if self.abandoned:
+            return _EAGER
+        lines = self._rebound_op_arguments() + self.lines + [f"return {outputs}"]
+        source = "def program(arrays, tensors):\n" + "".join(f"    {line}\n" for line in lines)
+        namespace = dict(self.env)
+        exec(source, namespace)  # noqa: S102 (generated from names this module made)
+        return Program(namespace["program"], source, self.leaves, result)
+
+    def _output(self, t):
+        if not isinstance(t, Tensor):
+            raise TypeError(f"compile: the function returned a {type(t).__name__}; return "
+                            "Tensors (or tuples, lists or dicts of them), or None")
+        if id(t._data) not in self.names:
+            self._bind(t._data, f"{self._tensor(t)}._data")
+        return self.names[id(t._data)]
+
+    def _rebound_op_arguments(self):
+        """Statements giving ops, first thing, the argument arrays they keep as attributes
+        (cross_entropy's labels, an index): each call's own arguments, not the traced ones."""
+        lines = []
+        for op in self.ops:
+            for key, value in vars(op).items():
+                expression = self._argument_expression(value)
+                if expression is not None:
+                    lines.append(f"{self._object(op, 'op')}.{key} = {expression}")
+        return lines
+
+    def _argument_expression(self, value):
+        """`value` rebuilt from this call's arguments, if it is or holds one (else None)."""
+        if isinstance(value, np.ndarray):
+            return self.arguments.get(id(value))
+        if isinstance(value, tuple) and any(isinstance(v, np.ndarray) and id(v) in self.arguments
+                                            for v in value):
+            parts = [self._argument_expression(v) or self._object(v, "k") for v in value]
+            return "(" + "".join(p + ", " for p in parts) + ")"
+        return None
+
+
+def _outputs(result, name):
+    """The program's return expression for `result` (Tensors, possibly nested in containers)."""
+    if result is None:
+        return "None"
+    if isinstance(result, (tuple, list)):
+        return "(" + "".join(_outputs(r, name) + ", " for r in result) + ")"
+    if isinstance(result, dict):
+        return "{" + ", ".join(f"{k!r}: {_outputs(v, name)}" for k, v in result.items()) + "}"
+    return name(result)
+
+
+class Program:
+    """A traced call, replayable: `run(flat arguments)` returns what the function returned."""
+
+    def __init__(self, code, source, leaves, result):
+        self.code, self.source, self.leaves = code, source, leaves
+        self.shape_of_result = _structure(result)
+
+    def fits(self):
+        """True while every leaf the program reads still has the traced shape, dtype and
+        requires_grad (a replaced parameter makes the function trace again)."""
+        return all(t.shape == shape and t.dtype == dtype and t.requires_grad == rg
+                   for t, shape, dtype, rg in self.leaves)
+
+    def run(self, flat):
+        arrays = [a._data if isinstance(a, Tensor) else a for a in flat]
+        return _rebuild(self.shape_of_result, self.code(arrays, flat))
+
+
+def _structure(result):
+    if isinstance(result, (tuple, list)):
+        return type(result), [_structure(r) for r in result]
+    if isinstance(result, dict):
+        return dict, {k: _structure(v) for k, v in result.items()}
+    return None if result is None else Tensor
+
+
+def _rebuild(structure, values):
+    if structure is None:
+        return None
+    if structure is Tensor:
+        return Tensor._wrap(values)
+    kind, parts = structure
+    if kind is dict:
+        return {k: _rebuild(parts[k], values[k]) for k in parts}
+    return kind(_rebuild(p, v) for p, v in zip(parts, values))
