@@ -16,7 +16,7 @@ def topological_order(roots):
     evaluation order (an op's left inputs before its right ones); a leaf root gives none.
 
     Iterative post-order depth-first search: no recursion, so any depth works. The backward
-    walk orders nodes by rank instead; this order is for tools that check or show a graph.
+    walk orders nodes by creation instead; this order is for tools that check or show a graph.
     """
     order, seen = [], set()
     stack = [(r._op, False) for r in reversed(roots) if r._op is not None]
@@ -40,7 +40,7 @@ def _walk(roots, seeds, retain_graph, create_graph, keep=(), trace=None):
     """Push the seeds down the graph; return ({id(edge): total gradient}, the leaves reached).
 
     The dict holds the gradient of every leaf reached and of every node whose id is in `keep`.
-    A heap hands out the pending node of highest rank (an op's node ranks above its inputs'), so
+    A heap hands out the pending node created last (a node is created after its inputs), so
     all of a node's consumers have run before it. Leaves run no vjp: their gradients just add up.
     Gradients are ndarrays in an ordinary backward and Tensors under create_graph (recorded, so
     they can be differentiated again). Unless the graph is retained, each node releases its
@@ -48,7 +48,7 @@ def _walk(roots, seeds, retain_graph, create_graph, keep=(), trace=None):
     `trace` (compile.Trace) is told each step, so that it can replay the walk on new arrays.
     """
     grads = {}  # id(edge) -> gradient (for a node: until it is pushed to its inputs)
-    pending = []  # heap of (-rank, id, node) for the nodes in grads
+    pending = []  # heap of (-order, node) for the nodes in grads: the order is unique
     leaves = []
     node, edges = None, zip([edge(t) for t in roots], seeds)  # the seeds arrive from above
     anomaly = _state.anomaly
@@ -75,10 +75,11 @@ def _walk(roots, seeds, retain_graph, create_graph, keep=(), trace=None):
                     if isinstance(x, Tensor):
                         leaves.append(x)
                     else:
-                        heappush(pending, (-x.rank, k, x))
+                        heappush(pending, (-x.order, x))
             if not pending:
                 return grads, leaves
-            _, k, node = heappop(pending)
+            node = heappop(pending)[1]
+            k = id(node)
             g = grads[k] if k in keep else grads.pop(k)
             gxs = node.backward_step(g, create_graph)
             if trace is not None:

@@ -76,11 +76,11 @@ class Compiled:
 
     def _trace(self, key, flat, args, kwargs):
         trace = Trace(flat)
-        _state.tracer = trace
+        _state.set("tracer", trace)
         try:
             result = self.fn(*args, **kwargs)
         finally:
-            _state.tracer = None
+            _state.set("tracer", None)
         self.programs[key] = _EAGER if trace.abandoned else trace.program(result)
         while len(self.programs) > self.cache_size:
             self.programs.popitem(last=False)
@@ -241,7 +241,7 @@ class Trace:
         """Stop tracing: the call goes on eagerly, and so will later calls of this signature."""
         if self.abandoned is None:
             self.abandoned = what
-            _state.tracer = None
+            _state.set("tracer", None)
             warnings.warn(f"compile: {what} at {user_site()} is not captured: this call and later "
                           "ones with these argument shapes run eagerly", CompileWarning,
                           stacklevel=2)

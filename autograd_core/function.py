@@ -38,6 +38,7 @@ inputs it is plain NumPy and returns an ndarray.
 """
 
 import functools
+import itertools
 import os
 import sys
 
@@ -48,6 +49,9 @@ from autograd_core.tensor import Tensor
 
 _PACKAGE_DIR = os.path.dirname(os.path.abspath(__file__))
 _ERRORS = (ValueError, TypeError, IndexError, OverflowError)  # a bad input, named by _forward_error
+_CREATED = itertools.count(1)  # numbers the recorded nodes: each after its inputs (Python's GIL
+# makes next() atomic, so threads recording at once still get distinct, increasing numbers)
+_NUMBERS = {}  # (type, number, dtype) -> its constant Tensor, shared: numbers are immutable
 
 
 class NotSavedError(RuntimeError):
@@ -86,7 +90,7 @@ class Function:
     needs_input_grad = None  # set when recorded with inputs that need no gradient: a bool per input
     inputs = ()  # per input: the node that made it, or the leaf Tensor itself
     versions = ()  # (leaf, its version when used): an in-place update after that is refused
-    rank = 0  # 1 + the highest rank among the inputs' nodes: backward runs nodes by falling rank
+    order = 0  # the node's place in creation order (after its inputs'): backward runs the latest first
     shape = dtype = None  # of the output
     ndim = property(lambda self: len(self.shape))
     size = property(lambda self: int(np.prod(self.shape)))
@@ -100,6 +104,8 @@ class Function:
         if cls.saves not in ("inputs", "output", "both", "nothing"):
             raise ValueError(f"{cls.__name__}.saves must be 'inputs', 'output', 'both' or "
                              f"'nothing', got {cls.saves!r}")
+        cls._saves_inputs = cls.saves in ("inputs", "both")
+        cls._saves_output = cls.saves in ("output", "both")
 
     def forward(self, *arrays):
         raise NotImplementedError(f"{type(self).__name__} defines no forward")
@@ -130,11 +136,8 @@ class Function:
                 raise self._forward_error(e, arrays) from None
         if type(data) is not np.ndarray:
             data = np.asarray(data)  # a ufunc on 0-d arrays returns a NumPy scalar
-        if _state.tracer is not None:  # compile: this call becomes a step of the program
-            _state.tracer.forward(self, given, inputs, arrays, data)
-        if _state.anomaly:
-            self.site = user_site()
-            check_finite(self, "forward", data, arrays)
+        if _state.hooks:
+            self._call_hooks(given, inputs, arrays, data)
         if record and _state.enabled:
             return self._record(data, inputs, arrays)
         return Tensor._wrap(data)
@@ -143,57 +146,81 @@ class Function:
         """(inputs as Tensors, their arrays, whether one requires grad). Constants (numbers,
         arrays) become Tensors typed by the first Tensor's dtype; real-valued ops get integers
         as float64. (inputs, None, False) when no input is a Tensor."""
-        tensors, arrays, record, dtype = [], [], False, None
-        for x in inputs:
+        tensors = list(inputs)
+        dtype = None
+        for x in tensors:
             if isinstance(x, Tensor):
-                if dtype is None:
-                    dtype = x._data.dtype
-                record = record or x.requires_grad
-                arrays.append(x._data)
-            else:
-                arrays.append(x)  # a constant: converted below, once the dtype is known
-            tensors.append(x)
+                dtype = x._data.dtype
+                break
         if dtype is None:
             return inputs, None, False
+        record = False
         for i, x in enumerate(tensors):
             if not isinstance(x, Tensor):
-                arrays[i] = self._constant(x, dtype)
-                tensors[i] = Tensor._wrap(arrays[i])
+                tensors[i] = self._constant(x, dtype)
+            elif x.requires_grad:
+                record = True
+        arrays = [x._data for x in tensors]
         if self.float_inputs:
             arrays = [a.astype(np.float64) if a.dtype.kind in "biu" else a for a in arrays]
         return tensors, arrays, record
 
     def _record(self, data, inputs, arrays):
-        """Make this op the node of its output: edges to the inputs, the saved arrays, the rank."""
-        if self.rank:
+        """Make this op the node of its output: edges to the inputs, the saved arrays, its order."""
+        if self.order:
             raise RuntimeError(f"this {type(self).__name__} instance was already recorded: "
                                "an op instance runs once, create a new one for each call")
-        rank, versions, edges, without_grad = 0, (), [], False
-        for x in inputs:
-            node = x._op
-            if node is None:  # a leaf: its own edge, and its version is checked in backward
-                edges.append(x)
-                versions += ((x, x._version),)
-                without_grad = without_grad or not x.requires_grad
+        if len(inputs) == 1:  # most ops: no loop
+            x = inputs[0]
+            if x._op is None:
+                self.inputs, self.versions = (x,), ((x, x._version),)
             else:
-                edges.append(node)
-                if node.rank > rank:
-                    rank = node.rank
-        if without_grad:
-            self.needs_input_grad = tuple([x.requires_grad for x in inputs])
-        self.inputs, self.versions, self.rank = tuple(edges), versions, rank + 1
+                self.inputs = (x._op,)
+        else:
+            self._link(inputs)
+        self.order = next(_CREATED)
         self.shape, self.dtype = data.shape, data.dtype
-        saves = "both" if _state.keep_values else self.saves
-        if saves != "nothing":
-            if saves != "output":
-                self.saved_inputs = tuple(arrays)
-            if saves != "inputs":
-                self.saved_output = data
+        if self._saves_inputs:
+            self.saved_inputs = tuple(arrays)
+        if self._saves_output:
+            self.saved_output = data
+        if _state.extras:
+            self._record_extras(arrays, data)
+        return Tensor._node(data, self)
+
+    def _call_hooks(self, given, inputs, arrays, data):
+        """What the debugging modes and compile do with every op call."""
+        if _state.tracer is not None:  # compile: this call becomes a step of the program
+            _state.tracer.forward(self, given, inputs, arrays, data)
+        if _state.anomaly:
+            self.site = user_site()
+            check_finite(self, "forward", data, arrays)
+
+    def _record_extras(self, arrays, data):
+        """What keep_values, record_sites and name scopes add to a recorded op."""
+        if _state.keep_values:
+            self.saved_inputs, self.saved_output = tuple(arrays), data
         if _state.scope:
             self.scope = _state.scope
         if _state.sites:
             self.site = user_site()
-        return Tensor._node(data, self)
+
+    def _link(self, inputs):
+        """The edges, versions and needs_input_grad of a node of several inputs."""
+        versions, edges, needs = [], [], []
+        for x in inputs:
+            node = x._op
+            if node is None:  # a leaf: its own edge, and its version is checked in backward
+                edges.append(x)
+                needs.append(x.requires_grad)
+                if x._version >= 0:  # (a shared number constant, read-only, has version -1)
+                    versions.append((x, x._version))
+            else:
+                edges.append(node)
+                needs.append(True)
+        if not all(needs):
+            self.needs_input_grad = tuple(needs)
+        self.inputs, self.versions = tuple(edges), tuple(versions)
 
     def _forward_error(self, e, arrays):
         """The forward's error, naming the op and its inputs' shapes and dtypes, of the same type
@@ -208,37 +235,41 @@ class Function:
             return base(message)
 
     def _constant(self, x, dtype):
-        """A non-Tensor operand as an array; numbers and float arrays take a float tensor's dtype.
-        Non-numeric operands (strings, objects) are refused: a Tensor is always numeric."""
-        if type(x) is float or type(x) is int:  # the usual `x * 0.9`: no conversions
-            return np.array(x, dtype) if dtype.kind == "f" else np.array(x)
+        """A non-Tensor operand as a constant Tensor; numbers and float arrays take a float
+        tensor's dtype. A Python number's Tensor is made once (read-only) and reused: `x * 0.9`
+        allocates nothing. Non-numeric operands (strings, objects) are refused."""
+        if type(x) is float or type(x) is int:
+            key = (type(x), x, dtype)
+            t = _NUMBERS.get(key)
+            if t is None:
+                if len(_NUMBERS) > 4096:
+                    _NUMBERS.clear()
+                a = np.array(x, dtype) if dtype.kind == "f" else np.array(x)
+                a.flags.writeable = False
+                t = _NUMBERS[key] = Tensor._wrap(a)
+                t._version = -1  # never updated: backward need not check it
+            return t
         a = np.asarray(x)
         if a.dtype.kind not in "biufc":
             raise TypeError(f"{type(self).__name__}: an operand of dtype {a.dtype} "
                             f"({type(x).__name__}) is not a number; use numeric arrays")
-        return a.astype(dtype) if dtype.kind == "f" and a.dtype.kind in "biuf" and a.dtype != dtype else a
+        cast = dtype.kind == "f" and a.dtype.kind in "biuf" and a.dtype != dtype
+        return Tensor._wrap(a.astype(dtype) if cast else a)
 
     # --- the node's part in backward (backprop._walk) -----------------------------------------
     def backward_step(self, g, create_graph):
         """The gradients for this node's inputs, given `g` for its output: the vjp on the saved
-        arrays (as Tensors linked into the graph under create_graph). Checks first that the node
-        was not released and that no leaf it used was updated in place since."""
-        if self.released:
-            raise RuntimeError(
-                "backward through a graph that an earlier backward already released; "
-                "pass retain_graph=True to the first backward to go through it twice")
-        for x, version in self.versions:
-            if x._version != version:
-                raise RuntimeError(
-                    f"tensor {x.name or ''!r} of shape {x.shape}, an input of "
-                    f"{type(self).__name__}, was modified in place after the op used it: "
-                    "its gradient would be wrong; run the forward again after the update")
-        out, inputs = self.saved_output, self.saved_inputs
+        arrays (as Tensors linked into the graph under create_graph), NOT_SAVED for the rest."""
+        if self.released or self.versions:
+            self._check_usable()
         if create_graph:
             out, inputs = self._saved_as_tensors()
         else:
-            out = NOT_SAVED if out is None else out
-            inputs = (NOT_SAVED,) * len(self.inputs) if inputs is None else inputs
+            out, inputs = self.saved_output, self.saved_inputs
+            if out is None:
+                out = NOT_SAVED
+            if inputs is None:
+                inputs = (NOT_SAVED,) * len(self.inputs)
         try:
             gxs = self.vjp(g, out, *inputs)
         except (NotSavedError, TypeError, AttributeError) as e:
@@ -250,6 +281,20 @@ class Function:
             raise TypeError(f"{type(self).__name__}.vjp must return a tuple of "
                             f"{len(self.inputs)} gradients")
         return gxs
+
+    def _check_usable(self):
+        """Refuse a node that an earlier backward released, or whose leaves were updated in
+        place after it used them (its gradient would be computed from stale values)."""
+        if self.released:
+            raise RuntimeError(
+                "backward through a graph that an earlier backward already released; "
+                "pass retain_graph=True to the first backward to go through it twice")
+        for x, version in self.versions:
+            if x._version != version:
+                raise RuntimeError(
+                    f"tensor {x.name or ''!r} of shape {x.shape}, an input of "
+                    f"{type(self).__name__}, was modified in place after the op used it: "
+                    "its gradient would be wrong; run the forward again after the update")
 
     def _saved_as_tensors(self):
         """(output, inputs) for a vjp under create_graph: the saved arrays as Tensors linked to

@@ -57,8 +57,9 @@ class Tensor:
 
     @property
     def data(self) -> np.ndarray:
-        """The values: always an ndarray (0-d for a scalar)."""
-        return self._data
+        """The values: always an ndarray (0-d for a scalar). Python code that reads them is not
+        captured by ag.compile, which then runs the function eagerly."""
+        return self._read("t.data")
 
     @data.setter
     def data(self, value):
@@ -112,7 +113,7 @@ class Tensor:
         return self._read().item()
 
     def numpy(self) -> np.ndarray:
-        return self._data
+        return self._read("t.numpy()")
 
     def detach(self) -> "Tensor":
         """The same data, cut from the graph."""

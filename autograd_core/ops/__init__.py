@@ -24,7 +24,7 @@ from autograd_core.ops.activations import (
 from autograd_core.ops.activations import softplus  # noqa: F811 (with beta; replaces elementwise's)
 from autograd_core.ops.composite import std
 from autograd_core.ops.conv import (
-    Conv2d, Conv2dInputGrad, Conv2dWeightGrad, avg_pool2d, conv1d, conv2d, max_pool2d,
+    Conv2d, Conv2dInputGrad, Conv2dWeightGrad, MaxPool2d, avg_pool2d, conv1d, conv2d, max_pool2d,
 )
 from autograd_core.ops.cumulative import CumProd, CumSum, Prod, argmax, argmin, cumprod, cumsum, prod
 from autograd_core.ops.indexing import (
@@ -47,7 +47,7 @@ from autograd_core.ops.trig import (
 NEW_OPS = [  # issue #15
     "Hardsigmoid", "Hardswish", "Hardtanh", "celu", "elu", "gelu", "hardsigmoid", "hardswish",
     "hardtanh", "logsigmoid", "mish", "selu", "silu", "softsign", "std",
-    "Conv2d", "Conv2dInputGrad", "Conv2dWeightGrad", "avg_pool2d", "conv1d", "conv2d", "max_pool2d",
+    "Conv2d", "Conv2dInputGrad", "Conv2dWeightGrad", "MaxPool2d", "avg_pool2d", "conv1d", "conv2d", "max_pool2d",
     "CumProd", "CumSum", "Prod", "argmax", "argmin", "cumprod", "cumsum", "prod",
     "AddAlongAxis", "Flip", "Pad", "Roll", "TakeAlongAxis", "add_along_axis", "array_split", "diag",
     "diagonal", "expand_dims", "flip", "one_hot", "pad", "repeat", "roll", "split", "squeeze",

@@ -11,7 +11,7 @@ import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
 from autograd_core.function import Function
-from autograd_core.ops.indexing import pad, take_along_axis
+from autograd_core.ops.indexing import AddAlongAxis, pad
 from autograd_core.ops.shape import reshape
 from autograd_core.tensor import Tensor
 
@@ -165,24 +165,44 @@ def _pool_args(x, kernel_size, stride, padding, dilation, name):
     return k, s, p, _pair(dilation, f"{name}: dilation", 1)
 
 
+class MaxPool2d(Function):
+    """The largest value of each window of x (N, C, H, W); the gradient goes to the window's first
+    maximum (PyTorch's choice among ties), whose flat position forward keeps on self."""
+    saves = "nothing"
+
+    def __init__(self, kernel, stride, dilation):
+        self.kernel, self.stride, self.dilation = kernel, stride, dilation
+
+    def forward(self, x):
+        n, c, h, w = x.shape
+        (kh, kw), s, d = self.kernel, self.stride, self.dilation
+        win = _windows(x, kh, kw, s, d)
+        oh, ow = win.shape[2:4]
+        if oh < 1 or ow < 1:
+            raise ValueError(f"max_pool2d: the kernel {self.kernel} is larger than the input {x.shape[2:]}")
+        best = win.reshape(n, c, oh, ow, -1).argmax(axis=-1)  # the first maximum of each window
+        rows = np.arange(oh)[:, None] * s[0] + (best // kw) * d[0]
+        cols = np.arange(ow)[None, :] * s[1] + (best % kw) * d[1]
+        self.flat, self.x_shape = (rows * w + cols).reshape(n, c, -1), x.shape
+        return np.take_along_axis(x.reshape(n, c, h * w), self.flat, 2).reshape(n, c, oh, ow)
+
+    def vjp(self, g, out, x):
+        n, c, h, w = self.x_shape
+        zeros = np.zeros((n, c, h * w), dtype=g.dtype)
+        return (reshape(AddAlongAxis(self.flat, 2)(zeros, reshape(g, (n, c, -1))), self.x_shape),)
+
+    def release(self):
+        super().release()
+        self.flat = None
+
+
 def max_pool2d(x, kernel_size, stride=None, padding=0, dilation=1):
     """torch's max_pool2d: the largest value of each window; the gradient goes to the window's
     first maximum (PyTorch's choice among ties). Padding is -inf."""
     k, s, p, d = _pool_args(x, kernel_size, stride, padding, dilation, "max_pool2d")
     if p != (0, 0):
         x = pad(x, ((0, 0), (0, 0), (p[0], p[0]), (p[1], p[1])), constant_values=-np.inf)
-    a = x.data if isinstance(x, Tensor) else np.asarray(x)
-    n, c, h, w = a.shape
-    win = _windows(a, k[0], k[1], s, d)
-    oh, ow = win.shape[2:4]
-    if oh < 1 or ow < 1:
-        raise ValueError(f"max_pool2d: the kernel {k} is larger than the input {a.shape[2:]}")
-    best = win.reshape(n, c, oh, ow, -1).argmax(axis=-1)  # the first maximum of each window
-    rows = np.arange(oh)[:, None] * s[0] + (best // k[1]) * d[0]
-    cols = np.arange(ow)[None, :] * s[1] + (best % k[1]) * d[1]
-    flat = (rows * w + cols).reshape(n, c, -1)
-    out = take_along_axis(reshape(x, (n, c, h * w)), flat, 2)
-    return reshape(out, (n, c, oh, ow))
+    return MaxPool2d(k, s, d)(x)
 
 
 def avg_pool2d(x, kernel_size, stride=None, padding=0):
@@ -190,6 +210,6 @@ def avg_pool2d(x, kernel_size, stride=None, padding=0):
     k, s, p, _ = _pool_args(x, kernel_size, stride, padding, 1, "avg_pool2d")
     n, c, h, w = np.shape(x)
     dtype = x.dtype if isinstance(x, Tensor) else np.asarray(x).dtype
-    kernel = np.full((1, 1) + k, 1.0 / (k[0] * k[1]), dtype=dtype)
+    kernel = Tensor(np.full((1, 1) + k, 1.0 / (k[0] * k[1]), dtype=dtype))  # a constant
     out = conv2d(reshape(x, (n * c, 1, h, w)), kernel, stride=s, padding=p)
     return reshape(out, (n, c) + np.shape(out)[2:])

@@ -192,7 +192,7 @@ def test_a_one_input_op_ranks_above_its_input_so_fan_out_around_it_is_complete()
     x = Tensor(0.5, requires_grad=True)
     a = ag.exp(x)
     b = ag.exp(a)
-    assert 0 < a.op.rank < b.op.rank  # the walk's heap hands out b before a (a leaf has no rank)
+    assert 0 < a.op.order < b.op.order  # the walk's heap hands out b before a (made after a)
     (b + a).backward()  # a gets gradient from the sum and through exp(a): exp(a) + 1
     np.testing.assert_allclose(x.grad.item(), (np.exp(np.exp(0.5)) + 1) * np.exp(0.5), rtol=1e-15)
 

@@ -438,5 +438,5 @@ def test_float32_is_kept(fn):
 # The op classes checked against PyTorch by the dedicated tests above (their argument forms are
 # structured: windows, pads, indices along an axis); test_oracle's completeness test reads this.
 DEDICATED = {"AddAlongAxis", "Conv2d", "Conv2dInputGrad", "Conv2dWeightGrad", "CumProd", "CumSum",
-             "Flip", "Pad", "Prod", "Roll", "TakeAlongAxis",
+             "Flip", "MaxPool2d", "Pad", "Prod", "Roll", "TakeAlongAxis",
              "Hardsigmoid"}  # in UNARY at rtol 1e-7 (PyTorch's float32 constant 1/6)

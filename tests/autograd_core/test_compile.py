@@ -1,0 +1,210 @@
+"""ag.compile: a traced program replays exactly what eager execution computes, reads the current
+leaves, accumulates .grad as backward does, retraces on new shapes, and never replays a stale
+branch (value reads, in-place updates and create_graph make it run eagerly, with a warning)."""
+
+import warnings
+
+import numpy as np
+import pytest
+
+import autograd_core as ag
+from tests.autograd_core.test_ops import CASES, IDS, inputs_for
+
+
+def step_of(fn):
+    """A training step on fn: the sum of its output, backward, the output returned."""
+    def step(*xs):
+        out = fn(*xs)
+        out.sum().backward()
+        return out
+    return step
+
+
+def run(step, arrays):
+    """(output values, the inputs' gradients) of one call of `step` on fresh leaves."""
+    xs = [ag.Tensor(a, requires_grad=True) for a in arrays]
+    out = step(*xs)
+    return out.data, [None if x.grad is None else x.grad.data for x in xs]
+
+
+def assert_same(a, b):
+    np.testing.assert_array_equal(a[0], b[0])
+    for ga, gb in zip(a[1], b[1]):
+        assert (ga is None) == (gb is None)
+        if ga is not None:
+            np.testing.assert_array_equal(ga, gb)
+
+
+@pytest.mark.parametrize("case", [c for c in CASES if c[0] != "astype_longdouble"], ids=[
+    i for c, i in zip(CASES, IDS) if c[0] != "astype_longdouble"])
+def test_a_compiled_op_replays_the_eager_values_and_gradients_bit_for_bit(case, rng):
+    _, fn, *_ = case
+    compiled = ag.compile(step_of(fn))
+    first = inputs_for(case, rng)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ag.CompileWarning)  # a case may read values: eager then
+        run(compiled, first)  # the trace
+    second = inputs_for(case, np.random.default_rng(1))  # new values, the same shapes
+    assert_same(run(compiled, second), run(step_of(fn), second))
+
+
+def test_the_program_is_replayed_and_its_source_has_no_tensors(rng):
+    f = ag.compile(step_of(lambda x, w: ag.tanh(x @ w) * 2.0))
+    x, w = rng.standard_normal((3, 4)), rng.standard_normal((4, 2))
+    run(f, [x, w])
+    (program,) = f.programs.values()
+    assert "Tensor" not in program.source and program.source.count("\n") > 5
+    assert_same(run(f, [x * 2, w]), run(step_of(lambda x, w: ag.tanh(x @ w) * 2.0), [x * 2, w]))
+
+
+def test_a_new_shape_traces_again(rng):
+    f = ag.compile(step_of(lambda x: ag.exp(x).sum(axis=0)))
+    run(f, [rng.standard_normal((2, 3))])
+    out, (g,) = run(f, [np.ones((4, 5))])
+    assert len(f.programs) == 2 and out.shape == (5,) and g.shape == (4, 5)
+    np.testing.assert_array_equal(g, np.exp(np.ones((4, 5))))
+
+
+def test_the_cache_is_bounded():
+    f = ag.compile(step_of(lambda x: x * 3.0), cache_size=2)
+    for n in range(1, 5):
+        run(f, [np.ones(n)])
+    assert len(f.programs) == 2
+
+
+def test_parameters_updated_in_place_between_calls_are_read(rng):
+    w = ag.Tensor(rng.standard_normal(3), requires_grad=True)
+
+    @ag.compile
+    def loss(x):
+        out = (ag.tanh(x * w)).sum()
+        out.backward()
+        return out
+
+    x = ag.Tensor(rng.standard_normal(3))
+    loss(x)
+    with ag.no_grad():
+        w -= 0.5  # an optimiser's step, outside the compiled function
+    w.grad = None
+    replayed = loss(x).item()
+    assert replayed == float(np.tanh(x.data * w.data).sum())
+    np.testing.assert_array_equal(w.grad.data, (1 - np.tanh(x.data * w.data) ** 2) * x.data)
+
+
+def test_gradients_accumulate_across_calls_without_zero_grad_as_eager_does(rng):
+    w = ag.Tensor(rng.standard_normal(3), requires_grad=True)
+    x = rng.standard_normal(3)
+
+    def loss(x):
+        out = (w * w * x).sum()
+        out.backward()
+        return out
+
+    compiled = ag.compile(loss)
+    for _ in range(3):
+        compiled(x)
+    replayed = w.grad.data.copy()
+    w.grad = None
+    for _ in range(3):
+        loss(x)
+    np.testing.assert_array_equal(replayed, w.grad.data)
+
+
+def test_zero_grad_inside_the_function_is_replayed(rng):
+    w = ag.Tensor(rng.standard_normal(3), requires_grad=True)
+
+    @ag.compile
+    def step(x):
+        w.grad = None
+        out = (w * x).sum()
+        out.backward()
+        return out
+
+    x = rng.standard_normal(3)
+    step(x)
+    step(x)
+    np.testing.assert_array_equal(w.grad.data, x)
+
+
+@pytest.mark.parametrize("branch", [
+    lambda y: y * 2.0 if float(y.sum()) > 0 else y * -1.0,
+    lambda y: y * 2.0 if y.sum().item() > 0 else y * -1.0,
+    lambda y: y * 2.0 if bool((y > 0).all()) else y * -1.0,
+    lambda y: ag.where(y > 0, y, 0.0),
+])
+def test_reading_values_while_tracing_runs_eagerly_with_a_warning_never_a_stale_branch(branch):
+    f = ag.compile(step_of(branch))
+    with pytest.warns(ag.CompileWarning, match=r"reading tensor values .* is not captured: this "
+                                               r"call and later ones .* run eagerly"):
+        run(f, [np.ones(3)])
+    for a in (-np.ones(3), np.array([1.0, -2.0, 3.0])):
+        assert_same(run(f, [a]), run(step_of(branch), [a]))
+
+
+def test_an_optimizer_step_inside_the_function_runs_eagerly_with_a_warning(rng):
+    w = ag.Tensor(rng.standard_normal(3), requires_grad=True)
+
+    @ag.compile
+    def step(x):
+        out = (w * x).sum()
+        out.backward()
+        with ag.no_grad():
+            w.sub_(w.grad * 0.1)
+        return out
+
+    with pytest.warns(ag.CompileWarning, match="in-place update"):
+        step(np.ones(3))
+    before = w.data.copy()
+    step(np.ones(3))  # eager: the update happens
+    assert not np.array_equal(before, w.data)
+
+
+def test_create_graph_inside_the_function_runs_eagerly(rng):
+    @ag.compile
+    def second(x):
+        (g,) = ag.grad((x ** 3).sum(), x, create_graph=True)
+        return g
+
+    x = ag.Tensor(np.array([1.0, 2.0]), requires_grad=True)
+    with pytest.warns(ag.CompileWarning, match="ag.grad"):
+        second(x)
+    np.testing.assert_array_equal(second(x).data, 3 * x.data ** 2)
+
+
+def test_anomaly_mode_runs_the_function_eagerly():
+    f = ag.compile(step_of(lambda x: ag.log(x)))
+    with ag.detect_anomaly(), pytest.raises(FloatingPointError, match="Log forward produced"):
+        run(f, [np.array([-1.0])])
+    assert not f.programs
+
+
+def test_an_argument_that_is_not_an_array_or_hashable_is_refused():
+    f = ag.compile(lambda x, options: x * 2.0)
+    with pytest.raises(TypeError, match="neither an array nor hashable"):
+        f(ag.Tensor([1.0]), {"scale": 2})
+
+
+def test_a_non_tensor_result_is_refused_with_what_to_return():
+    f = ag.compile(lambda x: 3)
+    with pytest.raises(TypeError, match="return Tensors"):
+        f(ag.Tensor([1.0]))
+
+
+def test_an_array_made_with_numpy_inside_the_function_is_baked_in_with_a_warning(rng):
+    f = ag.compile(step_of(lambda x: x * rng.random(3)))
+    with pytest.warns(ag.CompileWarning, match=r"an array of shape \(3,\) made outside the engine"):
+        run(f, [np.ones(3)])
+
+
+def test_an_index_passed_as_an_argument_is_read_at_each_call(rng):
+    def step(x, index):
+        out = (x[index] * 2.0).sum()
+        out.backward()
+        return out
+
+    compiled = ag.compile(step)
+    compiled(ag.Tensor(rng.standard_normal(5), requires_grad=True), np.array([0, 1, 1]))
+    x = ag.Tensor(rng.standard_normal(5), requires_grad=True)
+    out = compiled(x, np.array([4, 4, 2]))
+    assert out.item() == 2.0 * (2 * x.data[4] + x.data[2])
+    np.testing.assert_array_equal(x.grad.data, [0, 0, 2, 0, 4])
