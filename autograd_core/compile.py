@@ -21,10 +21,11 @@ Captured: ops on Tensors (forward under grad mode or no_grad), `backward()`, `.g
 (zero_grad). Not captured, so the trace stops and the call goes on eagerly, with a warning naming
 the line, and that signature stays eager: reading values in Python (`bool(t)`, `float(t)`,
 `t.item()`, `t > 0`, `np.asarray(t)`), in-place updates (an optimizer's step: call it outside),
-`backward(create_graph=True)`, `ag.grad`. NumPy computations on `.data` or on other arrays inside
-`fn` are not seen: their results are baked into the program as constants (a warning names an
-array constant of more than one element that is not an argument: a dropout mask, say). Anomaly
-mode, record_sites and keep_values run `fn` eagerly.
+`backward(create_graph=True)`, `ag.grad`, reading `t.data`, and an op given a NumPy array of more
+than one element that is not an argument (a dropout mask made with NumPy: it may differ at each
+call; pass such arrays as arguments, or as Tensors, which are read at each call). Python numbers
+in expressions are constants of the program. Anomaly mode, record_sites and keep_values run `fn`
+eagerly.
 """
 
 import collections
@@ -113,6 +114,7 @@ class Trace:
         self.lines, self.leaves, self.ops = [], [], []
         self.args = {id(t): i for i, t in enumerate(flat) if isinstance(t, Tensor)}
         self.arguments = {}  # id(argument array) -> "arrays[i]"
+        self.created = set()  # ids of the Tensors made during the call (Tensor.__init__)
         self.abandoned = None
         for i, a in enumerate(flat):
             array = a._data if isinstance(a, Tensor) else a
@@ -159,9 +161,15 @@ class Trace:
         if isinstance(given, np.ndarray):
             if id(given) in self.arguments:  # an argument, taking the dtype of the other input
                 return self._bind(x._data, f"{self.arguments[id(given)]}.astype('{x.dtype.str}')")
-            if given.size > 1:
-                self._warn_constant(given.shape)
-        # a leaf (a parameter, or a constant made of a number or an array): its data at each call
+            if given.size > 1:  # made by NumPy (a random mask?): it could differ at each call
+                self.abandon(f"an array of shape {given.shape} made outside the engine (pass it "
+                             "as an argument, or as a Tensor)")
+                return "?"
+        if id(x) in self.created:  # ag.Tensor(array) inside the function: its values may differ
+            self.abandon(f"a Tensor of shape {x.shape} made inside the function from an array "
+                         "that is not an argument (pass the array as an argument)")
+            return "?"
+        # a leaf made before the call (a parameter) or an engine constant: its data at each call
         return self._bind(x._data, f"{self._tensor(x)}._data")
 
     # --- what the engine reports while tracing --------------------------------------------
@@ -245,11 +253,6 @@ class Trace:
             warnings.warn(f"compile: {what} at {user_site()} is not captured: this call and later "
                           "ones with these argument shapes run eagerly", CompileWarning,
                           stacklevel=2)
-
-    def _warn_constant(self, shape):
-        warnings.warn(f"compile: an array of shape {shape} made outside the engine (NumPy on "
-                      f".data, a random mask) is baked into the program at {user_site()}; pass "
-                      "it as an argument if it changes between calls", CompileWarning, stacklevel=2)
 
     # --- the program ------------------------------------------------------------------------
     def program(self, result):

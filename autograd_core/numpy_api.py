@@ -165,13 +165,14 @@ def _dot(a, b, out=None):
 def _like(fn):
     """zeros_like & co: the first argument gives a shape and a dtype only, no values."""
     def like(a, *args, **kwargs):
-        return _numpy_or_refuse(fn, f"np.{fn.__name__}", (_value(a),) + args, kwargs)
+        shape_only = a._data if isinstance(a, Tensor) else a  # no values read (nor by compile)
+        return _numpy_or_refuse(fn, f"np.{fn.__name__}", (shape_only,) + args, kwargs)
     return like
 
 
 def _metadata(fn):
     """np.shape, np.ndim, np.size: read the array's shape."""
-    return lambda a, *args, **kwargs: fn(a.data if isinstance(a, Tensor) else a, *args, **kwargs)
+    return lambda a, *args, **kwargs: fn(a._data if isinstance(a, Tensor) else a, *args, **kwargs)
 
 
 def _square(x): return ops.power(x, 2)

@@ -29,6 +29,8 @@ class Tensor:
                 "pass float data or dtype=np.float64"
             )
         self._data, self._grad, self.requires_grad, self._name = data, None, bool(requires_grad), name
+        if _state.tracer is not None:  # compile: a Tensor made during the call, of unknown values
+            _state.tracer.created.add(id(self))
         self._op, self._version = None, 0
 
     @staticmethod

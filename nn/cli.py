@@ -129,7 +129,7 @@ def build_model(kind: str, args, n_features: int, n_classes: int):
 
 def resnet_loss(z, c):
     """Seed 000's cost J = 1/2 ||Z - c||^2, summed over the points."""
-    return 0.5 * nn.mse_loss(z, ag.Tensor(c, dtype=z.dtype), reduction="sum")
+    return 0.5 * nn.mse_loss(z, c, reduction="sum")
 
 
 def resnet_point_loss(z, c):
@@ -174,6 +174,8 @@ def cmd_train(args) -> int:
     dim = args.width if args.model == "resnet" else None
     train, test = load_data(args.data, args.samples, args.seed, dim)
     n_classes = int(max(train[1].max(), test[1].max())) + 1
+    if args.model == "resnet":  # seed 000's targets c are the numbers 0 and 1, as the outputs are
+        train, test = [(X, y.astype(np.float64)) for X, y in (train, test)]
     model, loss, metrics = build_model(args.model, args, train[0].shape[1], n_classes)
     optimizer = make_optimizer(args.optimizer, model.parameters(), args.lr)
     batch = args.batch_size or len(train[0])

@@ -21,7 +21,8 @@ def _reduce(losses, reduction):
 
 
 def _prepare(name, pred, target, reduction):
-    """`pred` (the input) as a Tensor and `target` as a constant array of its dtype, after the checks."""
+    """`pred` (the input) as a Tensor and `target` as a constant array of its dtype, after the
+    checks (a target already of that dtype is used as it is, so ag.compile sees the argument)."""
     if reduction not in REDUCTIONS:
         raise ValueError(f"{name}: reduction must be one of {REDUCTIONS}, got {reduction!r}")
     pred = pred if isinstance(pred, ag.Tensor) else ag.Tensor(pred)
@@ -52,7 +53,8 @@ def binary_cross_entropy(input, target, reduction="mean"):
     input, target = _prepare("binary_cross_entropy", input, target, reduction)
     eps = np.finfo(input.dtype).eps
     p = ag.clip(input, eps, 1 - eps)
-    return _reduce(-(target * ag.log(p) + (1 - target) * ag.log(1 - p)), reduction)
+    log_q = ag.log(1 - p)  # t log p + (1 - t) log q, with only engine ops on the target
+    return _reduce(-(target * ag.log(p) + log_q - target * log_q), reduction)
 
 
 def binary_cross_entropy_with_logits(input, target, reduction="mean"):

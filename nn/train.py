@@ -83,7 +83,8 @@ def evaluate(model, loss_fn, data, batch_size=1024, metrics=None) -> dict:
 
 
 def fit(model, loss_fn, optimizer, train_data, val_data=None, epochs=10, batch_size=32, seed=0,
-        shuffle=True, progress=None, metrics=None, on_epoch_end=None, should_stop=None) -> History:
+        shuffle=True, progress=None, metrics=None, on_epoch_end=None, should_stop=None,
+        compile=False) -> History:  # noqa: A002 (torch's and ag's name)
     """Train `model` by mini-batch steps of `optimizer` on `loss_fn(model(X_batch), y_batch)`.
 
     Args:
@@ -98,6 +99,8 @@ def fit(model, loss_fn, optimizer, train_data, val_data=None, epochs=10, batch_s
             returning True stops training.
         should_stop: called with no arguments after each step; returning True ends the epoch
             there (its history entries cover the steps taken) and training with it.
+        compile: run each step's forward and backward through ag.compile (traced once per batch
+            shape, then replayed; the same values as eager). The optimizer steps outside it.
     Returns a History. If a loss is NaN or infinite, raises FloatingPointError naming the epoch
     and step, before that step changes the parameters; the exception's `history` attribute
     holds the epochs completed so far.
@@ -108,9 +111,11 @@ def fit(model, loss_fn, optimizer, train_data, val_data=None, epochs=10, batch_s
     metrics = _default_metrics(loader.y) if metrics is None else dict(metrics)
     history = _new_history(metrics, val_data is not None)
     report = _Progress(epochs, progress)
+    step = _gradient_step(model, loss_fn, optimizer)
+    step = ag.compile(step) if compile else step
     try:
         for epoch in range(epochs):
-            stopped = _epoch(model, loss_fn, optimizer, loader, metrics, history, epoch, epochs,
+            stopped = _epoch(model, step, optimizer, loader, metrics, history, epoch, epochs,
                              should_stop)
             if val_data is not None:
                 _validate(model, loss_fn, val_data, metrics, history)
@@ -136,20 +141,28 @@ def _validate(model, loss_fn, val_data, metrics, history):
         history[f"val_{name}"].append(value)
 
 
-def _epoch(model, loss_fn, optimizer, loader, metrics, history, epoch, epochs, should_stop):
+def _gradient_step(model, loss_fn, optimizer):
+    """(outputs, loss) of a batch, with the parameters' gradients computed: a step to compile."""
+    def gradients(X, y):
+        optimizer.zero_grad()
+        out = model(X)
+        loss = loss_fn(out, y)
+        loss.backward()
+        return out, loss
+    return gradients
+
+
+def _epoch(model, gradients, optimizer, loader, metrics, history, epoch, epochs, should_stop):
     """One pass over `loader`, its means appended to `history`; True if should_stop() said so."""
     model.train()
     sums, count = dict.fromkeys(["loss", *metrics], 0.0), 0
     stopped = False
     for step, (X, y) in enumerate(loader):
-        optimizer.zero_grad()
-        out = model(_as_input(X, model))
-        loss = loss_fn(out, y)
+        out, loss = gradients(_as_input(X, model), y)
         value = float(loss.item())
-        if not np.isfinite(value):
+        if not np.isfinite(value):  # before the optimizer changes the parameters
             raise _diverged(value, f"epoch {epoch + 1}/{epochs}, step {step + 1}/{len(loader)}",
                             history)
-        loss.backward()
         optimizer.step()
         sums["loss"] += value * len(y)
         for name, fn in metrics.items():

@@ -210,6 +210,6 @@ def avg_pool2d(x, kernel_size, stride=None, padding=0):
     k, s, p, _ = _pool_args(x, kernel_size, stride, padding, 1, "avg_pool2d")
     n, c, h, w = np.shape(x)
     dtype = x.dtype if isinstance(x, Tensor) else np.asarray(x).dtype
-    kernel = Tensor(np.full((1, 1) + k, 1.0 / (k[0] * k[1]), dtype=dtype))  # a constant
+    kernel = Tensor._wrap(np.full((1, 1) + k, 1.0 / (k[0] * k[1]), dtype=dtype))  # a constant
     out = conv2d(reshape(x, (n * c, 1, h, w)), kernel, stride=s, padding=p)
     return reshape(out, (n, c) + np.shape(out)[2:])

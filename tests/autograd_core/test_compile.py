@@ -190,10 +190,13 @@ def test_a_non_tensor_result_is_refused_with_what_to_return():
         f(ag.Tensor([1.0]))
 
 
-def test_an_array_made_with_numpy_inside_the_function_is_baked_in_with_a_warning(rng):
-    f = ag.compile(step_of(lambda x: x * rng.random(3)))
+def test_an_array_made_with_numpy_inside_the_function_runs_it_eagerly(rng):
+    step = step_of(lambda x: x * (rng.random(3) > 0.5))  # a dropout mask: new at each call
+    f = ag.compile(step)
     with pytest.warns(ag.CompileWarning, match=r"an array of shape \(3,\) made outside the engine"):
         run(f, [np.ones(3)])
+    masks = {tuple(run(f, [np.ones(3)])[0]) for _ in range(20)}
+    assert len(masks) > 1  # a new mask each call, as eager
 
 
 def test_an_index_passed_as_an_argument_is_read_at_each_call(rng):

@@ -3,6 +3,7 @@
 import numpy as np
 import pytest
 
+import autograd_core as ag
 import nn
 
 
@@ -132,3 +133,32 @@ def test_should_stop_ends_training_after_the_step_it_answers(capsys):
                            (X, y), epochs=5, batch_size=16, progress=False,
                            should_stop=lambda: steps.append(1) or len(steps) == 6)
     assert len(steps) == 6 and len(history["loss"]) == 2
+
+
+@pytest.mark.parametrize("make, loss, data", [
+    (lambda: nn.MLP([2, 16, 2], rng=0), nn.cross_entropy, "spirals"),
+    (lambda: nn.ResNet(2, 4, rng=0), lambda p, t: 0.5 * nn.mse_loss(p, t, reduction="sum"),
+     "spirals_float"),
+    (lambda: nn.CNN(rng=0), nn.cross_entropy, "digits"),
+])
+def test_fit_compiled_trains_exactly_as_eager(make, loss, data):
+    import warnings
+    if data == "digits":
+        (X, y), _ = nn.data.load_digits()
+        X, y = X[:96], y[:96]
+    else:
+        X, y = nn.data.spirals(100, seed=0)
+        y = y.astype(np.float64) if data == "spirals_float" else y
+    runs = []
+    for compile in (False, True):
+        model = make()
+        optimizer = nn.optim.Adam(model.parameters(), lr=1e-2)
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", ag.CompileWarning)  # nothing falls back to eager
+            history = nn.train.fit(model, loss, optimizer, (X, y), epochs=2, batch_size=32,
+                                   progress=False, compile=compile)
+        runs.append((history["loss"], [p.data.copy() for p in model.parameters()]))
+    (eager_loss, eager_params), (compiled_loss, compiled_params) = runs
+    assert compiled_loss == eager_loss
+    for a, b in zip(compiled_params, eager_params):
+        np.testing.assert_array_equal(a, b)
