@@ -31,11 +31,12 @@ from nn.train import accuracy, fit, predict
 
 DEFAULTS = {  # per model: what the bare command trains (a few seconds each)
     "resnet": dict(data="spirals", samples=600, depth=10, width=4, step=0.25, optimizer="adam",
-                   lr=0.05, epochs=200, batch_size=32),
+                   lr=0.05, epochs=200, batch_size=32, compile=True),
     "mlp": dict(data="digits", samples=0, depth=2, width=64, step=0.0, optimizer="adam",
-                lr=0.01, epochs=15, batch_size=32),
+                lr=0.01, epochs=15, batch_size=32, compile=True),
     "cnn": dict(data="digits", samples=0, depth=2, width=128, step=0.0, optimizer="adam",
-                lr=0.003, epochs=28, batch_size=128),  # nn.CNN; depth: its conv blocks
+                lr=0.003, epochs=28, batch_size=128, compile=False),  # nn.CNN; depth: conv blocks
+    # (the CNN's dropout draws a new NumPy mask at each step, which ag.compile does not capture)
 }
 
 # option -> (type, smallest, largest, what it means): every numeric option is checked here
@@ -174,8 +175,6 @@ def cmd_train(args) -> int:
     dim = args.width if args.model == "resnet" else None
     train, test = load_data(args.data, args.samples, args.seed, dim)
     n_classes = int(max(train[1].max(), test[1].max())) + 1
-    if args.model == "resnet":  # seed 000's targets c are the numbers 0 and 1, as the outputs are
-        train, test = [(X, y.astype(np.float64)) for X, y in (train, test)]
     model, loss, metrics = build_model(args.model, args, train[0].shape[1], n_classes)
     optimizer = make_optimizer(args.optimizer, model.parameters(), args.lr)
     batch = args.batch_size or len(train[0])
@@ -187,7 +186,7 @@ def cmd_train(args) -> int:
         try:
             history = fit(model, loss, optimizer, train, val_data=test, epochs=args.epochs,
                           batch_size=batch, seed=args.seed, progress=False, metrics=metrics,
-                          on_epoch_end=report, should_stop=stop)
+                          on_epoch_end=report, should_stop=stop, compile=args.compile)
         finally:
             report.close()
     train_acc, test_acc = (accuracy(predict(model, X), y) for X, y in (train, test))
@@ -395,6 +394,9 @@ def _add_train(sub):
                    f"({_default('batch_size')})")
     t.add_argument("--seed", type=int, default=0,
                    help="random seed of the data, initial weights and shuffling (default: 0)")
+    t.add_argument("--compile", action=argparse.BooleanOptionalAction, default=None,
+                   help="trace each training step once with ag.compile and replay it (the same "
+                   f"values as eager, faster) ({_default('compile')})")
     t.add_argument("--out", help="output folder (default: runs/MODEL)")
     t.add_argument("--no-progress", dest="progress", action="store_false", default=None,
                    help="no progress bar or progress lines (default: a bar on a terminal, "

@@ -21,8 +21,9 @@ def _reduce(losses, reduction):
 
 
 def _prepare(name, pred, target, reduction):
-    """`pred` (the input) as a Tensor and `target` as a constant array of its dtype, after the
-    checks (a target already of that dtype is used as it is, so ag.compile sees the argument)."""
+    """`pred` (the input) as a Tensor and `target` as an array, after the checks. The ops take the
+    target in the prediction's dtype (as constants are), so no NumPy copy of it is made: under
+    ag.compile the target stays the argument it is."""
     if reduction not in REDUCTIONS:
         raise ValueError(f"{name}: reduction must be one of {REDUCTIONS}, got {reduction!r}")
     pred = pred if isinstance(pred, ag.Tensor) else ag.Tensor(pred)
@@ -34,7 +35,7 @@ def _prepare(name, pred, target, reduction):
         )
     if pred.dtype.kind != "f":
         raise TypeError(f"{name}: predictions must be floating point, got dtype {pred.dtype}")
-    return pred, target.astype(pred.dtype, copy=False)
+    return pred, target
 
 
 def mse_loss(input, target, reduction="mean"):
