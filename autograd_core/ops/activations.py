@@ -28,11 +28,20 @@ class Hardtanh(Function):
     def vjp(self, g, out, x): return (g * ((x > self.lo) & (x < self.hi)),)
 
 
+def hardtanh(x, min_val=-1.0, max_val=1.0):
+    if not min_val < max_val:
+        raise ValueError(f"hardtanh: min_val ({min_val}) must be below max_val ({max_val})")
+    return Hardtanh(min_val, max_val)(x)
+
+
 class Hardsigmoid(Function):
     """clip(x / 6 + 1/2, 0, 1); the gradient is 1/6 on (-3, 3), else 0."""
     saves = "inputs"
     def forward(self, x): return np.clip(x / 6 + 0.5, 0, 1)
     def vjp(self, g, out, x): return (g * ((x > -3) & (x < 3)) / 6,)
+
+
+def hardsigmoid(x): return Hardsigmoid()(x)
 
 
 class Hardswish(Function):
@@ -41,6 +50,9 @@ class Hardswish(Function):
     def forward(self, x): return x * np.clip(x / 6 + 0.5, 0, 1)
     def vjp(self, g, out, x):
         return (g * where(x <= -3, 0.0, where(x < 3, x / 3 + 0.5, 1.0)),)
+
+
+def hardswish(x): return Hardswish()(x)
 
 
 def _check_approximate(approximate):
@@ -91,16 +103,6 @@ def mish(x):
 def softsign(x):
     """x / (1 + |x|)."""
     return x / (1 + _abs(x))
-
-
-def hardtanh(x, min_val=-1.0, max_val=1.0):
-    if not min_val < max_val:
-        raise ValueError(f"hardtanh: min_val ({min_val}) must be below max_val ({max_val})")
-    return Hardtanh(min_val, max_val)(x)
-
-
-def hardsigmoid(x): return Hardsigmoid()(x)
-def hardswish(x): return Hardswish()(x)
 
 
 def logsigmoid(x):

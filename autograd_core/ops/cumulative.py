@@ -33,6 +33,9 @@ class Prod(Function):
         return (g.reshape(keepdims_shape(x.shape, axes)) * others,)
 
 
+def prod(x, axis=None, keepdims=False): return Prod(axis, keepdims)(x)
+
+
 def _product_of_others(x):
     """For each element along the last axis, the product of all the others on that axis."""
     n = x.shape[-1]
@@ -57,6 +60,13 @@ class CumSum(Function):
         return (flip(cumsum(flip(g, self.axis), self.axis), self.axis),)
 
 
+def cumsum(x, axis=None):
+    """Running sum along `axis`; None runs over the flattened array (NumPy's default)."""
+    if axis is None:
+        return CumSum(0)(reshape(x, (-1,)))
+    return CumSum(normalize_axis(axis, np.ndim(x)))(x)
+
+
 class CumProd(Function):
     """Running product along `axis` (an int). The vjp divides by no input: where x has a zero it
     uses the product of x over (k, i] for every pair k <= i (quadratic in the axis length)."""
@@ -76,6 +86,13 @@ class CumProd(Function):
         return (transpose(gx, perm) if axis != last else gx,)
 
 
+def cumprod(x, axis=None):
+    """Running product along `axis`; None runs over the flattened array."""
+    if axis is None:
+        return CumProd(0)(reshape(x, (-1,)))
+    return CumProd(normalize_axis(axis, np.ndim(x)))(x)
+
+
 def _cumprod_vjp_last(g, x):
     """sum over i >= k of g_i * prod_{j <= i, j != k} x_j, along the last axis, with no division."""
     n = x.shape[-1]
@@ -87,23 +104,6 @@ def _cumprod_vjp_last(g, x):
     ones = _ones_like(x[..., :1])
     before = cumprod(concatenate([ones, x[..., :-1]], axis=-1), axis=-1)  # prod of x_j, j < k
     return before * (partial * reshape(g, g.shape[:-1] + (1, n))).sum(axis=-1)
-
-
-def prod(x, axis=None, keepdims=False): return Prod(axis, keepdims)(x)
-
-
-def cumsum(x, axis=None):
-    """Running sum along `axis`; None runs over the flattened array (NumPy's default)."""
-    if axis is None:
-        return CumSum(0)(reshape(x, (-1,)))
-    return CumSum(normalize_axis(axis, np.ndim(x)))(x)
-
-
-def cumprod(x, axis=None):
-    """Running product along `axis`; None runs over the flattened array."""
-    if axis is None:
-        return CumProd(0)(reshape(x, (-1,)))
-    return CumProd(normalize_axis(axis, np.ndim(x)))(x)
 
 
 def _index_reduction(f, name, x, axis, keepdims):

@@ -13,6 +13,11 @@ class Add(Function):
     def vjp(self, g, out, x, y): return g, g
 
 
+def add(x, y, alpha=1):
+    """x + y, or x + alpha * y (as torch.add) for a number alpha, as one op."""
+    return Add()(x, y) if alpha == 1 else AddScaled(float(alpha))(x, y)
+
+
 class AddScaled(Function):
     """x + alpha * y for a number alpha, in one node (an explicit Euler step y + h * f)."""
     saves = "nothing"
@@ -33,6 +38,9 @@ class Sub(Function):
     def vjp(self, g, out, x, y): return g, -g
 
 
+def subtract(x, y): return Sub()(x, y)
+
+
 class Mul(Function):
     """x * y; a constant factor (x * 0.9) gets no gradient computed."""
     saves = "inputs"
@@ -40,6 +48,9 @@ class Mul(Function):
     def vjp(self, g, out, x, y):
         need_x, need_y = self.needs_input_grad or (True, True)
         return (g * y if need_x else None), (g * x if need_y else None)
+
+
+def multiply(x, y): return Mul()(x, y)
 
 
 class Div(Function):
@@ -51,11 +62,17 @@ class Div(Function):
         return (g / y if need_x else None), (-g * out / y if need_y else None)
 
 
+def divide(x, y): return Div()(x, y)
+
+
 class Neg(Function):
     """-x"""
     saves = "nothing"
     def forward(self, x): return -x
     def vjp(self, g, out, x): return (-g,)
+
+
+def negative(x): return Neg()(x)
 
 
 class Pow(Function):
@@ -78,12 +95,18 @@ class Pow(Function):
         return gx, gy
 
 
+def power(x, y): return Pow()(x, y)
+
+
 class Exp(Function):
     """exp(x)"""
     saves = "output"
     float_inputs = True
     def forward(self, x): return np.exp(x)
     def vjp(self, g, out, x): return (g * out,)
+
+
+def exp(x): return Exp()(x)
 
 
 class Log(Function):
@@ -94,6 +117,9 @@ class Log(Function):
     def vjp(self, g, out, x): return (g / x,)
 
 
+def log(x): return Log()(x)
+
+
 class Sqrt(Function):
     """sqrt(x); sqrt(0) = 0 with gradient inf."""
     saves = "output"
@@ -102,12 +128,18 @@ class Sqrt(Function):
     def vjp(self, g, out, x): return (g / (2 * out),)
 
 
+def sqrt(x): return Sqrt()(x)
+
+
 class Tanh(Function):
     """tanh(x); its derivative 1 - out ** 2 (NumPy squares twice as fast as it multiplies)."""
     saves = "output"
     float_inputs = True
     def forward(self, x): return np.tanh(x)
     def vjp(self, g, out, x): return (g * (1 - out ** 2),)
+
+
+def tanh(x): return Tanh()(x)
 
 
 class Sigmoid(Function):
@@ -123,6 +155,9 @@ class Sigmoid(Function):
     def vjp(self, g, out, x): return (g * out * (1 - out),)
 
 
+def sigmoid(x): return Sigmoid()(x)
+
+
 class Softplus(Function):
     """log(1 + exp(x)), stable for large |x|."""
     saves = "inputs"
@@ -133,11 +168,17 @@ class Softplus(Function):
     def vjp(self, g, out, x): return (g * sigmoid(x),)
 
 
+def softplus(x): return Softplus()(x)
+
+
 class Relu(Function):
     """max(x, 0); the gradient at 0 is taken as 0 (read off the output: x > 0 exactly where out > 0)."""
     saves = "output"
     def forward(self, x): return np.maximum(x, 0)
     def vjp(self, g, out, x): return (g * (out > 0),)
+
+
+def relu(x): return Relu()(x)
 
 
 class LeakyRelu(Function):
@@ -148,11 +189,17 @@ class LeakyRelu(Function):
     def vjp(self, g, out, x): return (g * np.where(x > 0, 1.0, self.slope),)
 
 
+def leaky_relu(x, negative_slope=0.01): return LeakyRelu(negative_slope)(x)
+
+
 class Abs(Function):
     """|x|; the gradient at 0 is taken as 0."""
     saves = "inputs"
     def forward(self, x): return np.abs(x)
     def vjp(self, g, out, x): return (g * np.sign(np.asarray(x)),)
+
+
+def abs(x): return Abs()(x)  # noqa: A001 (NumPy's name)
 
 
 class Maximum(Function):
@@ -164,6 +211,9 @@ class Maximum(Function):
         return g * wx, g * (1 - wx)
 
 
+def maximum(x, y): return Maximum()(x, y)
+
+
 class Minimum(Function):
     """Elementwise min(x, y); at ties each side gets half the gradient."""
     saves = "inputs"
@@ -171,6 +221,9 @@ class Minimum(Function):
     def vjp(self, g, out, x, y):
         wx = (x < y) + 0.5 * (x == y)
         return g * wx, g * (1 - wx)
+
+
+def minimum(x, y): return Minimum()(x, y)
 
 
 class Clip(Function):
@@ -187,6 +240,9 @@ class Clip(Function):
         return (g * inside,)
 
 
+def clip(x, a_min, a_max): return Clip(a_min, a_max)(x)
+
+
 class Where(Function):
     """x where cond else y; cond is a constant boolean array."""
     saves = "nothing"
@@ -195,32 +251,8 @@ class Where(Function):
     def vjp(self, g, out, x, y): return where(self.cond, g, 0), where(self.cond, 0, g)
 
 
-def add(x, y, alpha=1):
-    """x + y, or x + alpha * y (as torch.add) for a number alpha, as one op."""
-    return Add()(x, y) if alpha == 1 else AddScaled(float(alpha))(x, y)
-
-
-def subtract(x, y): return Sub()(x, y)
-def multiply(x, y): return Mul()(x, y)
-def divide(x, y): return Div()(x, y)
-def negative(x): return Neg()(x)
-def exp(x): return Exp()(x)
-def log(x): return Log()(x)
-def sqrt(x): return Sqrt()(x)
-def tanh(x): return Tanh()(x)
-def sigmoid(x): return Sigmoid()(x)
-def softplus(x): return Softplus()(x)
-def relu(x): return Relu()(x)
-def leaky_relu(x, negative_slope=0.01): return LeakyRelu(negative_slope)(x)
-def abs(x): return Abs()(x)  # noqa: A001 (NumPy's name)
-def maximum(x, y): return Maximum()(x, y)
-def minimum(x, y): return Minimum()(x, y)
-def clip(x, a_min, a_max): return Clip(a_min, a_max)(x)
-
-
-def power(x, y): return Pow()(x, y)
-
-
 def where(cond, x, y):
     """x where `cond` (a boolean array, or a comparison of Tensors) else y."""
     return Where(np.asarray(cond, dtype=bool))(x, y)
+
+

@@ -81,6 +81,10 @@ class Flip(Function):
     def vjp(self, g, out, x): return (Flip(self.axis)(g),)
 
 
+def flip(x, axis=None):
+    return Flip(normalize_axes(axis, np.ndim(x)))(x)
+
+
 class Roll(Function):
     """x shifted cyclically by `shift` along `axis` (ints, or tuples of them as np.roll)."""
     def __init__(self, shift, axis): self.shift, self.axis = shift, axis
@@ -88,18 +92,6 @@ class Roll(Function):
     def vjp(self, g, out, x):
         back = tuple(-s for s in self.shift) if isinstance(self.shift, tuple) else -self.shift
         return (Roll(back, self.axis)(g),)
-
-
-class Pad(Function):
-    """x surrounded by `constant_values` (np.pad's constant mode); pad_width is ((before, after),) * ndim."""
-    def __init__(self, pad_width, value): self.pad_width, self.value = pad_width, value
-    def forward(self, x): return np.pad(x, self.pad_width, constant_values=self.value)
-    def vjp(self, g, out, x):
-        return (g[tuple(slice(b, b + n) for (b, _), n in zip(self.pad_width, x.shape))],)
-
-
-def flip(x, axis=None):
-    return Flip(normalize_axes(axis, np.ndim(x)))(x)
 
 
 def roll(x, shift, axis=None):
@@ -112,15 +104,12 @@ def roll(x, shift, axis=None):
     return Roll(int(shift), normalize_axis(axis, np.ndim(x)))(x)
 
 
-def _pad_width(pad_width, ndim):
-    pw = np.asarray(pad_width)
-    if pw.dtype.kind not in "iu" or (pw < 0).any():
-        raise ValueError(f"pad: pad_width must be non-negative integers, got {pad_width!r}")
-    try:
-        return tuple((int(b), int(a)) for b, a in np.broadcast_to(pw, (ndim, 2)))
-    except ValueError:
-        raise ValueError(f"pad: pad_width {pad_width!r} does not fit an array of {ndim} "
-                         "dimensions") from None
+class Pad(Function):
+    """x surrounded by `constant_values` (np.pad's constant mode); pad_width is ((before, after),) * ndim."""
+    def __init__(self, pad_width, value): self.pad_width, self.value = pad_width, value
+    def forward(self, x): return np.pad(x, self.pad_width, constant_values=self.value)
+    def vjp(self, g, out, x):
+        return (g[tuple(slice(b, b + n) for (b, _), n in zip(self.pad_width, x.shape))],)
 
 
 def pad(x, pad_width, mode="constant", constant_values=0):
@@ -139,6 +128,17 @@ def pad(x, pad_width, mode="constant", constant_values=0):
             idx = np.pad(np.arange(n), (b, a), mode=mode)
             x = getitem(x, (slice(None),) * d + (idx,))
     return x
+
+
+def _pad_width(pad_width, ndim):
+    pw = np.asarray(pad_width)
+    if pw.dtype.kind not in "iu" or (pw < 0).any():
+        raise ValueError(f"pad: pad_width must be non-negative integers, got {pad_width!r}")
+    try:
+        return tuple((int(b), int(a)) for b, a in np.broadcast_to(pw, (ndim, 2)))
+    except ValueError:
+        raise ValueError(f"pad: pad_width {pad_width!r} does not fit an array of {ndim} "
+                         "dimensions") from None
 
 
 def squeeze(x, axis=None):

@@ -41,6 +41,9 @@ class MatMul(Function):
         return gx, gy
 
 
+def matmul(x, y): return MatMul()(x, y)
+
+
 class Affine(Function):
     """act(x @ W.T + b) in one op, W of shape (out, in): a dense layer with no transpose, bias
     or activation node.
@@ -87,6 +90,15 @@ class Affine(Function):
         return (gx, gW) if b is None else (gx, gW, gb)
 
 
+def linear(x, weight, bias=None, activation=None):
+    """x @ weight.T + bias (weight of shape (out, in)) as one op, like PyTorch's F.linear.
+
+    activation: None, or "relu", "sigmoid" or "tanh", applied inside the same op (see Affine).
+    """
+    op = Affine(_activation_op(activation, "linear"))
+    return op(x, weight) if bias is None else op(x, weight, bias)
+
+
 class ResidualAffine(Affine):
     """x + step * act(x @ W.T + b) in one op, W square: an explicit Euler step of a dense layer
     (seed 000's residual block). Its vjp is Affine's, scaled by `step`, plus the identity path.
@@ -118,6 +130,19 @@ class ResidualAffine(Affine):
     def release(self):
         super().release()
         self.activation_out = None
+
+
+def residual_linear(x, weight, bias=None, step=1.0, activation=None):
+    """x + step * activation(x @ weight.T + bias) as one op, for a square weight (d, d) and x (..., d).
+
+    The residual (explicit Euler) step of seed 000's network, one node per layer instead of
+    three; `activation` as in linear().
+    """
+    shape = weight.shape if isinstance(weight, Tensor) else np.shape(weight)
+    if len(shape) != 2 or shape[0] != shape[1]:
+        raise ValueError(f"residual_linear needs a square weight, got shape {shape}")
+    op = ResidualAffine(float(step), _activation_op(activation, "residual_linear"))
+    return op(x, weight) if bias is None else op(x, weight, bias)
 
 
 @functools.lru_cache(maxsize=16)
@@ -176,9 +201,6 @@ class Einsum(Function):
         return tuple(grads)
 
 
-def matmul(x, y): return MatMul()(x, y)
-
-
 def _activation_op(name, function):
     """The op of a dense layer's activation (None for none); `function` names the caller in errors."""
     if name is None:
@@ -187,28 +209,6 @@ def _activation_op(name, function):
         raise ValueError(f"{function}: unknown activation {name!r}; choose one of "
                          f"{sorted(LINEAR_ACTIVATIONS)} or None")
     return LINEAR_ACTIVATIONS[name]()
-
-
-def linear(x, weight, bias=None, activation=None):
-    """x @ weight.T + bias (weight of shape (out, in)) as one op, like PyTorch's F.linear.
-
-    activation: None, or "relu", "sigmoid" or "tanh", applied inside the same op (see Affine).
-    """
-    op = Affine(_activation_op(activation, "linear"))
-    return op(x, weight) if bias is None else op(x, weight, bias)
-
-
-def residual_linear(x, weight, bias=None, step=1.0, activation=None):
-    """x + step * activation(x @ weight.T + bias) as one op, for a square weight (d, d) and x (..., d).
-
-    The residual (explicit Euler) step of seed 000's network, one node per layer instead of
-    three; `activation` as in linear().
-    """
-    shape = weight.shape if isinstance(weight, Tensor) else np.shape(weight)
-    if len(shape) != 2 or shape[0] != shape[1]:
-        raise ValueError(f"residual_linear needs a square weight, got shape {shape}")
-    op = ResidualAffine(float(step), _activation_op(activation, "residual_linear"))
-    return op(x, weight) if bias is None else op(x, weight, bias)
 
 
 def einsum(subscripts, *operands): return _einsum(subscripts, *operands)  # '...', repeats: einsum_forms

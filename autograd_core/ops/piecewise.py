@@ -28,12 +28,21 @@ class Sign(_Flat):
     def forward(self, x): return np.sign(x)
 
 
+def sign(x): return Sign()(x)
+
+
 class Floor(_Flat):
     def forward(self, x): return np.floor(x)
 
 
+def floor(x): return Floor()(x)
+
+
 class Ceil(_Flat):
     def forward(self, x): return np.ceil(x)
+
+
+def ceil(x): return Ceil()(x)
 
 
 class Round(_Flat):
@@ -42,13 +51,22 @@ class Round(_Flat):
     def forward(self, x): return np.round(x, self.decimals)
 
 
+def round(x, decimals=0): return Round(int(decimals))(x)  # noqa: A001 (NumPy's name)
+
+
 class Trunc(_Flat):
     def forward(self, x): return np.trunc(x)
+
+
+def trunc(x): return Trunc()(x)
 
 
 class FloorDivide(_Flat):
     """x // y (floor of the quotient): gradient 0 for both."""
     def forward(self, x, y): return np.floor_divide(x, y)
+
+
+def floor_divide(x, y): return FloorDivide()(x, y)
 
 
 class Remainder(Function):
@@ -59,14 +77,6 @@ class Remainder(Function):
     def vjp(self, g, out, x, y): return g, -g * floor_divide(x, y)
 
 
-
-
-def sign(x): return Sign()(x)
-def floor(x): return Floor()(x)
-def ceil(x): return Ceil()(x)
-def round(x, decimals=0): return Round(int(decimals))(x)  # noqa: A001 (NumPy's name)
-def trunc(x): return Trunc()(x)
-def floor_divide(x, y): return FloorDivide()(x, y)
 def remainder(x, y): return Remainder()(x, y)
 
 

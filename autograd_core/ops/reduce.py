@@ -31,16 +31,28 @@ class Sum(_Reduction):
         return (broadcast_to(g.reshape(keepdims_shape(self.x_shape, self.axes)), self.x_shape),)
 
 
+def sum(x, axis=None, keepdims=False):  # noqa: A001 (NumPy's name)
+    return Sum(normalize_axes(axis, shape_of(x)), keepdims)(x)
+
+
 class Max(_Reduction):
     """Largest value over `axes`; tied maxima share the gradient equally."""
     def forward(self, x): return np.max(x, axis=self.axes, keepdims=self.keepdims)
     def vjp(self, g, out, x): return (_extremum_vjp(g, out, x, self.axes),)
 
 
+def max(x, axis=None, keepdims=False):  # noqa: A001
+    return Max(normalize_axes(axis, shape_of(x)), keepdims)(x)
+
+
 class Min(_Reduction):
     """Smallest value over `axes`; tied minima share the gradient equally."""
     def forward(self, x): return np.min(x, axis=self.axes, keepdims=self.keepdims)
     def vjp(self, g, out, x): return (_extremum_vjp(g, out, x, self.axes),)
+
+
+def min(x, axis=None, keepdims=False):  # noqa: A001
+    return Min(normalize_axes(axis, shape_of(x)), keepdims)(x)
 
 
 def _extremum_vjp(g, out, x, axes):
@@ -70,6 +82,10 @@ class LogSumExp(_Reduction):
         return (g.reshape(shape) * exp(x - out.reshape(shape)),)  # g * softmax(x)
 
 
+def logsumexp(x, axis=None, keepdims=False):
+    return LogSumExp(normalize_axes(axis, shape_of(x)), keepdims)(x)
+
+
 class Softmax(_Reduction):
     """exp(x) / sum(exp(x)) along `axes` (keepdims is implied), as exp(x - logsumexp(x)).
 
@@ -84,22 +100,8 @@ class Softmax(_Reduction):
     def vjp(self, g, out, x): return (out * (g - (g * out).sum(axis=self.axes, keepdims=True)),)
 
 
-def sum(x, axis=None, keepdims=False):  # noqa: A001 (NumPy's name)
-    return Sum(normalize_axes(axis, shape_of(x)), keepdims)(x)
-
-
-def max(x, axis=None, keepdims=False):  # noqa: A001
-    return Max(normalize_axes(axis, shape_of(x)), keepdims)(x)
-
-
-def min(x, axis=None, keepdims=False):  # noqa: A001
-    return Min(normalize_axes(axis, shape_of(x)), keepdims)(x)
-
-
-def logsumexp(x, axis=None, keepdims=False):
-    return LogSumExp(normalize_axes(axis, shape_of(x)), keepdims)(x)
-
-
 def softmax(x, axis=-1):
     """Probabilities along `axis` (an int or a tuple) that sum to 1, without overflow."""
     return Softmax(normalize_axes(axis, shape_of(x)))(x)
+
+

@@ -18,12 +18,20 @@ class Reshape(Function):
     def vjp(self, g, out, x): return (g.reshape(self.x_shape),)
 
 
+def reshape(x, shape): return Reshape(shape)(x)
+
+
 class Transpose(Function):
     """Axes permuted by `axes`, a permutation of range(ndim) (see transpose())."""
     saves = "nothing"
     def __init__(self, axes): self.axes = axes
     def forward(self, x): return np.transpose(x, self.axes)
     def vjp(self, g, out, x): return (g.transpose(tuple(np.argsort(self.axes))),)
+
+
+def transpose(x, axes=None):
+    """x with its axes permuted (None reverses them; negative axes count from the end)."""
+    return Transpose(normalize_permutation(axes, shape_of(x)))(x)
 
 
 class BroadcastTo(Function):
@@ -34,12 +42,18 @@ class BroadcastTo(Function):
     def vjp(self, g, out, x): return (g,)
 
 
+def broadcast_to(x, shape): return BroadcastTo(shape)(x)
+
+
 class Cast(Function):
     """x converted to `dtype`; the gradient is converted back by the engine."""
     saves = "nothing"
     def __init__(self, dtype): self.new_dtype = np.dtype(dtype)
     def forward(self, x): return np.asarray(x).astype(self.new_dtype)
     def vjp(self, g, out, x): return (g,)
+
+
+def astype(x, dtype): return Cast(dtype)(x)
 
 
 class GetItem(Function):
@@ -52,6 +66,15 @@ class GetItem(Function):
         return x[self.index]
 
     def vjp(self, g, out, x): return (ScatterAdd(self.index, self.x_shape)(g),)
+
+
+def getitem(x, index):
+    """x[index]; Tensors inside the index are used as integer or boolean arrays."""
+    if isinstance(index, tuple):
+        index = tuple(np.asarray(i) if hasattr(i, "__array__") else i for i in index)
+    elif hasattr(index, "__array__") or isinstance(index, list):
+        index = np.asarray(index)
+    return GetItem(index)(x)
 
 
 class ScatterAdd(Function):
@@ -93,6 +116,14 @@ class Concatenate(Function):
                      for shape, start, n in zip(self.x_shapes, starts, sizes))
 
 
+def concatenate(xs, axis=0):
+    """The tensors `xs` joined along `axis` (None: flattened first, as NumPy)."""
+    xs = list(xs)
+    if not xs:
+        raise ValueError("concatenate needs at least one tensor")
+    return Concatenate(None if axis is None else normalize_axis(axis, shape_of(xs[0])))(*xs)
+
+
 class Stack(Function):
     """Inputs of one shape joined along a new, non-negative `axis`."""
     saves = "nothing"
@@ -102,21 +133,6 @@ class Stack(Function):
     def vjp(self, g, out, *xs):
         lead = (slice(None),) * self.axis
         return tuple(g[lead + (i,)] for i in range(len(xs)))
-
-
-def reshape(x, shape): return Reshape(shape)(x)
-def transpose(x, axes=None):
-    """x with its axes permuted (None reverses them; negative axes count from the end)."""
-    return Transpose(normalize_permutation(axes, shape_of(x)))(x)
-
-def broadcast_to(x, shape): return BroadcastTo(shape)(x)
-def astype(x, dtype): return Cast(dtype)(x)
-def concatenate(xs, axis=0):
-    """The tensors `xs` joined along `axis` (None: flattened first, as NumPy)."""
-    xs = list(xs)
-    if not xs:
-        raise ValueError("concatenate needs at least one tensor")
-    return Concatenate(None if axis is None else normalize_axis(axis, shape_of(xs[0])))(*xs)
 
 
 def stack(xs, axis=0):
@@ -136,10 +152,3 @@ def swapaxes(x, axis1, axis2):
     return transpose(x, axes)
 
 
-def getitem(x, index):
-    """x[index]; Tensors inside the index are used as integer or boolean arrays."""
-    if isinstance(index, tuple):
-        index = tuple(np.asarray(i) if hasattr(i, "__array__") else i for i in index)
-    elif hasattr(index, "__array__") or isinstance(index, list):
-        index = np.asarray(index)
-    return GetItem(index)(x)

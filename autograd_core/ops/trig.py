@@ -23,12 +23,18 @@ class Sin(Function):
     def vjp(self, g, out, x): return (g * cos(x),)
 
 
+def sin(x): return Sin()(x)
+
+
 class Cos(Function):
     """cos(x)"""
     saves = "inputs"
     float_inputs = True
     def forward(self, x): return np.cos(x)
     def vjp(self, g, out, x): return (-g * sin(x),)
+
+
+def cos(x): return Cos()(x)
 
 
 class Tan(Function):
@@ -39,12 +45,18 @@ class Tan(Function):
     def vjp(self, g, out, x): return (g * (1 + out * out),)
 
 
+def tan(x): return Tan()(x)
+
+
 class Arcsin(Function):
     """arcsin(x) on [-1, 1]; the gradient is inf at +-1."""
     saves = "inputs"
     float_inputs = True
     def forward(self, x): return np.arcsin(x)
     def vjp(self, g, out, x): return (g / sqrt(1 - x * x),)
+
+
+def arcsin(x): return Arcsin()(x)
 
 
 class Arccos(Function):
@@ -55,12 +67,18 @@ class Arccos(Function):
     def vjp(self, g, out, x): return (-g / sqrt(1 - x * x),)
 
 
+def arccos(x): return Arccos()(x)
+
+
 class Arctan(Function):
     """arctan(x)"""
     saves = "inputs"
     float_inputs = True
     def forward(self, x): return np.arctan(x)
     def vjp(self, g, out, x): return (g / (1 + x * x),)
+
+
+def arctan(x): return Arctan()(x)
 
 
 class Arctan2(Function):
@@ -74,12 +92,18 @@ class Arctan2(Function):
         return g * x / r2, -g * y / r2
 
 
+def arctan2(y, x): return Arctan2()(y, x)
+
+
 class Sinh(Function):
     """sinh(x)"""
     saves = "inputs"
     float_inputs = True
     def forward(self, x): return np.sinh(x)
     def vjp(self, g, out, x): return (g * cosh(x),)
+
+
+def sinh(x): return Sinh()(x)
 
 
 class Cosh(Function):
@@ -90,12 +114,18 @@ class Cosh(Function):
     def vjp(self, g, out, x): return (g * sinh(x),)
 
 
+def cosh(x): return Cosh()(x)
+
+
 class Arcsinh(Function):
     """arcsinh(x)"""
     saves = "inputs"
     float_inputs = True
     def forward(self, x): return np.arcsinh(x)
     def vjp(self, g, out, x): return (g / sqrt(x * x + 1),)
+
+
+def arcsinh(x): return Arcsinh()(x)
 
 
 class Arccosh(Function):
@@ -106,12 +136,18 @@ class Arccosh(Function):
     def vjp(self, g, out, x): return (g / (sqrt(x - 1) * sqrt(x + 1)),)
 
 
+def arccosh(x): return Arccosh()(x)
+
+
 class Arctanh(Function):
     """arctanh(x) on (-1, 1)."""
     saves = "inputs"
     float_inputs = True
     def forward(self, x): return np.arctanh(x)
     def vjp(self, g, out, x): return (g / (1 - x * x),)
+
+
+def arctanh(x): return Arctanh()(x)
 
 
 class Log1p(Function):
@@ -122,12 +158,18 @@ class Log1p(Function):
     def vjp(self, g, out, x): return (g / (1 + x),)
 
 
+def log1p(x): return Log1p()(x)
+
+
 class Expm1(Function):
     """exp(x) - 1, exact for tiny x."""
     saves = "output"
     float_inputs = True
     def forward(self, x): return np.expm1(x)
     def vjp(self, g, out, x): return (g * (out + 1),)
+
+
+def expm1(x): return Expm1()(x)
 
 
 class Log2(Function):
@@ -138,12 +180,18 @@ class Log2(Function):
     def vjp(self, g, out, x): return (g / (x * _LN2),)
 
 
+def log2(x): return Log2()(x)
+
+
 class Log10(Function):
     """log10(x)"""
     saves = "inputs"
     float_inputs = True
     def forward(self, x): return np.log10(x)
     def vjp(self, g, out, x): return (g / (x * _LN10),)
+
+
+def log10(x): return Log10()(x)
 
 
 class Exp2(Function):
@@ -154,6 +202,9 @@ class Exp2(Function):
     def vjp(self, g, out, x): return (g * out * _LN2,)
 
 
+def exp2(x): return Exp2()(x)
+
+
 class LogAddExp(Function):
     """log(exp(x) + exp(y)) without overflow; the gradients are the two softmax weights."""
     saves = "both"
@@ -162,12 +213,18 @@ class LogAddExp(Function):
     def vjp(self, g, out, x, y): return g * exp(x - out), g * exp(y - out)
 
 
+def logaddexp(x, y): return LogAddExp()(x, y)
+
+
 class Erf(Function):
     """The error function, to double precision (see `_erf`); its derivative 2/sqrt(pi) exp(-x^2)."""
     saves = "inputs"
     float_inputs = True
     def forward(self, x): return _erf(x)
     def vjp(self, g, out, x): return (g * _TWO_OVER_SQRT_PI * exp(-(x * x)),)
+
+
+def erf(x): return Erf()(x)
 
 
 def _erf(x):
@@ -188,22 +245,3 @@ except ImportError:  # SciPy is an optional extra: the vectorised C library erf 
 _math_erf = np.frompyfunc(math.erf, 1, 1)
 
 
-def sin(x): return Sin()(x)
-def cos(x): return Cos()(x)
-def tan(x): return Tan()(x)
-def arcsin(x): return Arcsin()(x)
-def arccos(x): return Arccos()(x)
-def arctan(x): return Arctan()(x)
-def arctan2(y, x): return Arctan2()(y, x)
-def sinh(x): return Sinh()(x)
-def cosh(x): return Cosh()(x)
-def arcsinh(x): return Arcsinh()(x)
-def arccosh(x): return Arccosh()(x)
-def arctanh(x): return Arctanh()(x)
-def log1p(x): return Log1p()(x)
-def expm1(x): return Expm1()(x)
-def log2(x): return Log2()(x)
-def log10(x): return Log10()(x)
-def exp2(x): return Exp2()(x)
-def logaddexp(x, y): return LogAddExp()(x, y)
-def erf(x): return Erf()(x)
