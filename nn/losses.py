@@ -109,6 +109,10 @@ class CrossEntropy(ag.Function):
         softmax = ag.exp(x - ag.logsumexp(x, axis=1, keepdims=True))
         return (g * (softmax - onehot),)
 
+    def release(self):
+        super().release()
+        self.exp = self.total = None  # kept for the vjp; the released node outlives backward
+
 
 def cross_entropy(input, target, reduction="mean"):
     """Softmax cross-entropy of logits `input` (N, C) against integer classes `target` (N,) in [0, C).

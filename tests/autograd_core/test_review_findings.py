@@ -1,0 +1,104 @@
+"""Review of the op-node rewrite (64d1c02): defects found, one failing test each.
+
+Each test states the expected behaviour (PyTorch's, or the engine's behaviour before the rewrite).
+"""
+
+import gc
+import weakref
+
+import numpy as np
+import pytest
+
+import autograd_core as ag
+from autograd_core import Tensor
+
+
+# --- memory: what a released graph still holds ---------------------------------------------------
+
+def test_holding_the_loss_after_backward_does_not_keep_the_input_batch_alive():
+    # REGRESSION of the rewrite. Before it, backward dropped each node's inputs (FREED); now
+    # the released node keeps `inputs` and `versions`, which hold every leaf it used, data
+    # batches and constants included. A training loop that keeps its loss tensors
+    # (`losses.append(loss)`) then keeps every batch alive: about 154 KB per step for a 256 x 64
+    # float64 batch through nn.MLP + cross_entropy, against 0.24 KB before the rewrite (and in
+    # PyTorch, whose graph has no edge to an input that needs no grad and frees saved tensors).
+    x = Tensor(np.ones((1000, 100)))
+    w = Tensor(np.ones(100), requires_grad=True)
+    loss = (x * w).sum()
+    loss.backward()
+    batch = weakref.ref(x.data)
+    del x
+    gc.collect()
+    assert loss.op.released
+    assert batch() is None, "the released graph still holds the input batch"
+
+
+def test_cross_entropy_drops_its_softmax_when_backward_releases_it():
+    # nn.losses.CrossEntropy keeps exp(x - max) and its row sums on self for the vjp; the node
+    # now outlives backward (structure stays), so they must go in release(), as ResidualAffine's
+    # activation_out does.
+    import nn
+
+    loss = nn.cross_entropy(Tensor(np.zeros((512, 10)), requires_grad=True), np.zeros(512, int))
+    kept = weakref.ref(loss.op.exp)
+    loss.backward()
+    gc.collect()
+    assert kept() is None, "CrossEntropy.exp survives backward on the released node"
+
+
+# --- version counters: updates through detach() ------------------------------------------------
+
+def test_an_in_place_update_through_detach_of_a_data_tensor_is_refused():
+    # PRE-EXISTING (detach is unchanged), but silent: detach() shares the array, not the version
+    # counter, so backward uses the updated values. w.grad comes out [2, 4, 6] instead of [1, 2, 3].
+    # PyTorch shares the counter and raises "modified by an inplace operation".
+    # (tensor.py's own error message for `t += ...` on a computed tensor advises updating
+    # `t.detach()`, which is exactly this.)
+    c = Tensor(np.array([1.0, 2.0, 3.0]))
+    w = Tensor(np.ones(3), requires_grad=True)
+    y = (w * c).sum()
+    c.detach().mul_(2.0)
+    with pytest.raises(RuntimeError, match="modified in place"):
+        y.backward()
+
+
+def test_an_in_place_update_through_detach_of_a_saved_output_is_refused():
+    # PRE-EXISTING, silent: tanh saves its output; updating h.detach() in place changes it, and
+    # the gradient comes out -1.1378 instead of 1 - tanh(0.5)**2 = 0.7864.
+    w = Tensor(np.full(3, 0.5), requires_grad=True)
+    h = ag.tanh(w)
+    y = h.sum()
+    with ag.no_grad():
+        h.detach().add_(1.0)
+    try:
+        y.backward()
+    except RuntimeError:
+        return  # refusing is right
+    np.testing.assert_allclose(w.grad.data, 1 - np.tanh(0.5) ** 2)
+
+
+# --- casts to non-float dtypes ----------------------------------------------------------------
+
+@pytest.mark.parametrize("dtype", [np.int64, np.bool_])
+def test_a_cast_to_a_non_float_dtype_passes_no_gradient(dtype):
+    # PRE-EXISTING, silent: Cast to int/bool is recorded (an integer node that "requires grad")
+    # and its vjp hands the gradient, truncated to the integer dtype by _fit, straight back:
+    # d/dx sum(int(x) * 2.0) comes out 2 (bool: 1 from 3.0) instead of 0. PyTorch gives the
+    # cast no grad_fn (backward then raises); a zero gradient would also be right.
+    x = Tensor(np.array([1.7, 2.2]), requires_grad=True)
+    y = x.astype(dtype)
+    if y.requires_grad:
+        (y * 2.0).sum().backward()
+        assert x.grad is None or not np.any(x.grad.data), f"gradient {x.grad.data} through a cast to {np.dtype(dtype)}"
+
+
+# --- integer constants ----------------------------------------------------------------------------
+
+def test_a_python_int_keeps_a_uint8_tensor_uint8():
+    # PRE-EXISTING (not a gradient issue): Function._constant makes a Python int beside an
+    # integer tensor a 0-d int64 array, which NumPy 2 promotes strongly: uint8 + 10 becomes int64
+    # [260] where NumPy and PyTorch give uint8 [4]. A float tensor keeps its dtype (the int is
+    # converted to it); integer tensors should get the weak Python-scalar rule too.
+    u = Tensor(np.array([250], np.uint8))
+    out = u + 10
+    assert out.dtype == np.uint8, f"uint8 + 10 gave {out.dtype} {out.data}"
