@@ -185,7 +185,9 @@ class Trace:
             names.append(name)
         call = f"{self._object(op.forward, 'f')}({', '.join(names)})"
         self._bind(data, f"asarray({call})" if data.ndim == 0 else call)
-        self.ops.append(op)
+        arrays_on_op = {key: value for key, value in vars(op).items()
+                        if key in op.kept or _holds_array(value)}
+        self.ops.append((op, arrays_on_op))  # what backward's release() may drop, as it is now
 
     def backward(self, t, seed, create_graph):
         """backward() starts: the seed becomes a variable; returns self, told each step after."""
@@ -275,12 +277,15 @@ class Trace:
         return self.names[id(t._data)]
 
     def _rebound_op_arguments(self):
-        """Statements giving ops, first thing, the argument arrays they keep as attributes
-        (cross_entropy's labels, an index): each call's own arguments, not the traced ones."""
+        """Statements giving ops, first thing, the arrays they hold as attributes: this call's
+        arguments where the trace's were (cross_entropy's labels, an index), and what backward
+        released (`kept`) back as it was traced."""
         lines = []
-        for op in self.ops:
-            for key, value in vars(op).items():
+        for op, arrays in self.ops:
+            for key, value in arrays.items():
                 expression = self._argument_expression(value)
+                if expression is None and key in op.kept:
+                    expression = self._object(value, "k")
                 if expression is not None:
                     lines.append(f"{self._object(op, 'op')}.{key} = {expression}")
         return lines
@@ -294,6 +299,11 @@ class Trace:
             parts = [self._argument_expression(v) or self._object(v, "k") for v in value]
             return "(" + "".join(p + ", " for p in parts) + ")"
         return None
+
+
+def _holds_array(value):
+    return isinstance(value, np.ndarray) or (
+        isinstance(value, tuple) and any(isinstance(v, np.ndarray) for v in value))
 
 
 def _outputs(result, name):

@@ -22,6 +22,9 @@ To define an op, subclass `Function`:
 - `saves` says what the vjp reads: "inputs", "output", "both" (the default) or "nothing". The
   graph keeps only those arrays until backward; what is not saved reaches the vjp as `NOT_SAVED`,
   which refuses every use. A shape the vjp needs goes on `self` in forward (`self.x_shape`).
+- `kept` names the arrays an op holds on `self` (an index it was given, a mask its forward made):
+  backward drops them with the saved arrays, as it drops the edges to leaves that need no
+  gradient (a data batch), so that a loss kept after backward holds no batch.
 - Non-tensor arguments (axis, shape, exponent) go to `__init__` and live on `self`.
 - `float_inputs = True` marks a real-valued op (exp, log, sigmoid, softmax, ...): integer and
   boolean inputs reach its forward as float64, never wrapped around (-x of uint8) or computed
@@ -83,6 +86,7 @@ class Function:
     """Base class of every op, and a node of the graph once recorded (see the module docstring)."""
 
     saves = "both"  # what the vjp reads: "inputs", "output", "both" or "nothing"
+    kept = ()  # names of the arrays the op holds on self, dropped by release()
     float_inputs = False  # a real-valued op: integer inputs are converted to float64 first
     # What the engine sets on a recorded op (class defaults keep unrecorded ops light):
     site = None  # "file:line" of the user code that created the op (record_sites or anomaly mode)
@@ -244,7 +248,10 @@ class Function:
             if t is None:
                 if len(_NUMBERS) > 4096:
                     _NUMBERS.clear()
-                a = np.array(x, dtype) if dtype.kind == "f" else np.array(x)
+                # NumPy's rule for a Python number: it takes the tensor's dtype where it can
+                # (uint8 + 10 stays uint8, 300 overflows); a float beside integers is float64
+                same_kind = dtype.kind == "f" or dtype.kind in "iu" and type(x) is int
+                a = np.array(dtype.type(x) if same_kind else x)
                 a.flags.writeable = False
                 t = _NUMBERS[key] = Tensor._wrap(a)
                 t._version = -1  # never updated: backward need not check it
@@ -307,12 +314,36 @@ class Function:
                           for e, a in zip(self.inputs, inputs))
 
     def release(self):
-        """Drop the saved arrays (backward without retain_graph); the structure stays."""
+        """Drop what only backward needed (backward without retain_graph): the saved arrays, the
+        `kept` ones, and the edges to leaves that need no gradient, which become descriptions of
+        their shape, dtype and name. The structure stays, for pictures and messages."""
         self.saved_output = self.saved_inputs = None
         self.released = True
+        for name in self.kept:
+            setattr(self, name, None)
+        if self.versions:  # some inputs are leaves
+            self.versions = ()
+            self.inputs = tuple(ReleasedLeaf(x) if isinstance(x, Tensor) and not x.requires_grad
+                                and x.ndim else x for x in self.inputs)
 
     def __repr__(self):
         return f"{type(self).__name__}()" if self.site is None else f"{type(self).__name__}() at {self.site}"
+
+
+class ReleasedLeaf(Tensor):
+    """What a released node keeps of an input that needed no gradient (a data batch): its shape,
+    dtype and name, without its values (a read-only view of one zero stands in for the array)."""
+
+    __slots__ = ()
+
+    def __init__(self, leaf):
+        super().__init__(np.broadcast_to(np.zeros((), leaf.dtype), leaf.shape), name=leaf.name)
+        self._version = -1  # no in-place updates
+
+    @property
+    def data(self):
+        raise RuntimeError("this input's values were released by backward (only its shape, "
+                           "dtype and name are kept); call backward(retain_graph=True) to keep them")
 
 
 def user_site() -> str:

@@ -118,8 +118,11 @@ class Tensor:
         return self._read("t.numpy()")
 
     def detach(self) -> "Tensor":
-        """The same data, cut from the graph."""
-        return Tensor._wrap(self._data)
+        """The same data, cut from the graph. It shares the array, which a graph may have saved,
+        so it refuses in-place updates (update a copy, or the leaf itself under no_grad)."""
+        t = Tensor._wrap(self._data)
+        t._version = -1  # shares its array: no in-place updates
+        return t
 
     def tolist(self):
         return self._read().tolist()
@@ -189,6 +192,11 @@ class Tensor:
             raise RuntimeError(
                 "in-place update of a tensor that requires grad: do it under `no_grad()` on a leaf"
             )
+        if self._version < 0:
+            raise RuntimeError(
+                "in-place update of a tensor that shares its array with another (t.detach(), or a "
+                "constant of the engine), which a graph may have saved: update a copy, "
+                "ag.Tensor(t.data.copy()), or the original leaf under `no_grad()`")
         if _state.tracer is not None:
             _state.tracer.on_value_read("an in-place update")
         self._version += 1
@@ -302,19 +310,19 @@ def _inplace(x, y, op, update, symbol):
         raise RuntimeError(
             f"`t {symbol} ...` under no_grad() on a tensor computed by {type(x._op).__name__}: "
             f"updating it in place would make gradients through it wrong; write `t = t "
-            f"{symbol[:-1]} ...` for a new tensor, or update `t.detach()`")
+            f"{symbol[:-1]} ...` for a new tensor")
     if x.requires_grad and recording:
         raise RuntimeError(
             f"`p {symbol} ...` on a leaf that requires grad, while recording: the graph cannot "
             f"see an in-place update. Update parameters under `with ag.no_grad():` (as optimisers "
             f"do), or write `p = p {symbol[:-1]} ...` for a new tensor")
+    x._bump()
     try:
         update(x._data, _operand(y))
     except (TypeError, ValueError) as e:
         kind = TypeError if isinstance(e, TypeError) else ValueError
         raise kind(f"t {symbol} y on a tensor of shape {x.shape} and dtype {x.dtype}: "
                    f"{e}") from None
-    x._bump()
     return x
 
 

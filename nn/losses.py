@@ -75,6 +75,8 @@ class CrossEntropy(ag.Function):
              and differentiable again.
     """
 
+    kept = ("labels", "exp", "total")  # dropped by backward with the graph's saved arrays
+
     def __init__(self, labels, reduction="mean"):
         self.labels, self.reduction = labels, reduction
 
@@ -108,10 +110,6 @@ class CrossEntropy(ag.Function):
         onehot = np.eye(x.shape[1], dtype=bool)[self.labels]
         softmax = ag.exp(x - ag.logsumexp(x, axis=1, keepdims=True))
         return (g * (softmax - onehot),)
-
-    def release(self):
-        super().release()
-        self.exp = self.total = None  # kept for the vjp; the released node outlives backward
 
 
 def cross_entropy(input, target, reduction="mean"):

@@ -169,6 +169,7 @@ class MaxPool2d(Function):
     """The largest value of each window of x (N, C, H, W); the gradient goes to the window's first
     maximum (PyTorch's choice among ties), whose flat position forward keeps on self."""
     saves = "nothing"
+    kept = ("flat",)
 
     def __init__(self, kernel, stride, dilation):
         self.kernel, self.stride, self.dilation = kernel, stride, dilation
@@ -190,10 +191,6 @@ class MaxPool2d(Function):
         n, c, h, w = self.x_shape
         zeros = np.zeros((n, c, h * w), dtype=g.dtype)
         return (reshape(AddAlongAxis(self.flat, 2)(zeros, reshape(g, (n, c, -1))), self.x_shape),)
-
-    def release(self):
-        super().release()
-        self.flat = None
 
 
 def max_pool2d(x, kernel_size, stride=None, padding=0, dilation=1):

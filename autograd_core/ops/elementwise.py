@@ -246,6 +246,7 @@ def clip(x, a_min, a_max): return Clip(a_min, a_max)(x)
 class Where(Function):
     """x where cond else y; cond is a constant boolean array."""
     saves = "nothing"
+    kept = ("cond",)
     def __init__(self, cond): self.cond = cond
     def forward(self, x, y): return np.where(self.cond, x, y)
     def vjp(self, g, out, x, y): return where(self.cond, g, 0), where(self.cond, 0, g)

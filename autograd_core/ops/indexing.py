@@ -37,6 +37,7 @@ def _along_axis_index(indices, axis, shape, name):
 
 class TakeAlongAxis(Function):
     """x[..., indices[..., i, ...], ...] along `axis` (torch.gather); repeated indices add up."""
+    kept = ("indices", "index")
     def __init__(self, indices, axis): self.indices, self.axis = indices, axis
     def forward(self, x):
         self.index = _along_axis_index(self.indices, self.axis, x.shape, "take_along_axis")
@@ -47,6 +48,7 @@ class TakeAlongAxis(Function):
 class AddAlongAxis(Function):
     """A copy of x with values[..., i, ...] added at indices[..., i, ...] along `axis`; repeated
     indices accumulate (np.put_along_axis's layout, torch.scatter_add's arithmetic)."""
+    kept = ("indices", "index")
     def __init__(self, indices, axis): self.indices, self.axis = indices, axis
 
     def forward(self, x, values):

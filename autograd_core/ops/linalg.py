@@ -108,6 +108,7 @@ class ResidualAffine(Affine):
     gradient can be differentiated once more.
     """
     saves = "inputs"
+    kept = ("activation_out",)
 
     def __init__(self, step, activation=None):
         self.step, self.activation = step, _fusable(activation, "ResidualAffine")
@@ -126,10 +127,6 @@ class ResidualAffine(Affine):
             s = Affine(self.activation)(x, W) if b is None else Affine(self.activation)(x, W, b)
         grads = Affine.vjp(self, g * self.step, s, x, W, b)
         return (g if grads[0] is None else g + grads[0],) + grads[1:]
-
-    def release(self):
-        super().release()
-        self.activation_out = None
 
 
 def residual_linear(x, weight, bias=None, step=1.0, activation=None):

@@ -3,6 +3,7 @@
 import numpy as np
 
 from autograd_core.function import Function
+from autograd_core.tensor import Tensor
 from autograd_core.shapes import shape_of, normalize_axis, normalize_permutation
 
 
@@ -53,12 +54,18 @@ class Cast(Function):
     def vjp(self, g, out, x): return (g,)
 
 
-def astype(x, dtype): return Cast(dtype)(x)
+def astype(x, dtype):
+    """x converted to `dtype`; converted to integers or booleans it has no gradient (PyTorch's
+    rule: the derivative of rounding is 0 where it exists), so the result needs no grad."""
+    if np.dtype(dtype).kind not in "fc" and isinstance(x, Tensor):
+        x = x.detach()
+    return Cast(dtype)(x)
 
 
 class GetItem(Function):
     """x[index], basic or advanced indexing; repeated indices accumulate their gradients."""
     saves = "nothing"
+    kept = ("index",)
     def __init__(self, index): self.index = index
 
     def forward(self, x):
@@ -80,6 +87,7 @@ def getitem(x, index):
 class ScatterAdd(Function):
     """zeros(shape) with g added at `index` (the adjoint of GetItem)."""
     saves = "nothing"
+    kept = ("index",)
     def __init__(self, index, shape): self.index, self.new_shape = index, shape
 
     def forward(self, g):

@@ -8,7 +8,7 @@ collapsed module's box says how many ops and parameters it holds.
 
 import numpy as np
 
-from autograd_core.function import Function
+from autograd_core.function import Function, ReleasedLeaf
 from autograd_core.tensor import Tensor
 from autograd_core.viz.view import module_name
 
@@ -64,7 +64,7 @@ def box_attrs(scope, members):
     leaves = [n for n in members if isinstance(n.item, Tensor)]
     ops = sum(n.is_op for n in members)
     params = sum(n.item.requires_grad for n in leaves)
-    bad = any(not (_is_finite(n.item.data) and _is_finite(n.grad)) for n in leaves)
+    bad = any(not (_is_finite(n.item._data) and _is_finite(n.grad)) for n in leaves)
     return {"label": f"{module_name(scope)}\\n{ops} ops, {params} parameters", "shape": "box3d",
             "style": "filled", "fillcolor": "lavender", **(_RED if bad else {})}
 
@@ -105,6 +105,8 @@ def _record(fields):
 
 def _data_of(item, value):
     """The values to show for a leaf or an op's output, or why there are none."""
-    if value is not None or isinstance(item, Tensor):
-        return item.data if value is None else value
-    return "data released (by backward)" if item.released else "data not kept"
+    if value is not None:
+        return value
+    if isinstance(item, ReleasedLeaf) or not isinstance(item, Tensor) and item.released:
+        return "data released (by backward)"
+    return item.data if isinstance(item, Tensor) else "data not kept"

@@ -49,31 +49,26 @@ def test_cross_entropy_drops_its_softmax_when_backward_releases_it():
 # --- version counters: updates through detach() ------------------------------------------------
 
 def test_an_in_place_update_through_detach_of_a_data_tensor_is_refused():
-    # PRE-EXISTING (detach is unchanged), but silent: detach() shares the array, not the version
-    # counter, so backward uses the updated values. w.grad comes out [2, 4, 6] instead of [1, 2, 3].
-    # PyTorch shares the counter and raises "modified by an inplace operation".
-    # (tensor.py's own error message for `t += ...` on a computed tensor advises updating
-    # `t.detach()`, which is exactly this.)
+    # detach() shares the array (and a graph may have saved it): updating it in place would
+    # silently change the gradient (w.grad [2, 4, 6] instead of [1, 2, 3]); it is refused at once.
     c = Tensor(np.array([1.0, 2.0, 3.0]))
     w = Tensor(np.ones(3), requires_grad=True)
     y = (w * c).sum()
-    c.detach().mul_(2.0)
-    with pytest.raises(RuntimeError, match="modified in place"):
-        y.backward()
+    with pytest.raises(RuntimeError, match="shares its array with another"):
+        c.detach().mul_(2.0)
+    y.backward()
+    np.testing.assert_array_equal(w.grad.data, [1.0, 2.0, 3.0])
 
 
 def test_an_in_place_update_through_detach_of_a_saved_output_is_refused():
-    # PRE-EXISTING, silent: tanh saves its output; updating h.detach() in place changes it, and
-    # the gradient comes out -1.1378 instead of 1 - tanh(0.5)**2 = 0.7864.
+    # tanh saves its output; updating h.detach() in place would change it (gradient -1.1378
+    # instead of 1 - tanh(0.5)**2 = 0.7864).
     w = Tensor(np.full(3, 0.5), requires_grad=True)
     h = ag.tanh(w)
     y = h.sum()
-    with ag.no_grad():
+    with ag.no_grad(), pytest.raises(RuntimeError, match="shares its array with another"):
         h.detach().add_(1.0)
-    try:
-        y.backward()
-    except RuntimeError:
-        return  # refusing is right
+    y.backward()
     np.testing.assert_allclose(w.grad.data, 1 - np.tanh(0.5) ** 2)
 
 

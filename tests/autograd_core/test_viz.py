@@ -302,3 +302,13 @@ def test_digraph_shows_itself_inline_in_jupyter():
     x = Tensor([1.0], requires_grad=True, name="x")
     bundle = to_dot(x.sum())._repr_mimebundle_()
     assert "<svg" in bundle["image/svg+xml"] and ">x<" in bundle["image/svg+xml"]
+
+
+def test_a_data_leaf_drawn_after_backward_says_its_values_were_released(tmp_path):
+    batch = Tensor(np.ones((4, 3)), name="X")
+    w = Tensor(np.ones(3), requires_grad=True, name="w")
+    loss = (batch * w).sum()
+    loss.backward()
+    svg = render(tmp_path, loss)
+    assert ">data released (by backward)<" in svg_node(svg, "X") and ">(4, 3) float64<" in svg_node(svg, "X")
+    assert ">grad [4, 4, 4]<" in svg_node(svg, "w")
