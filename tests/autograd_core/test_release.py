@@ -1,7 +1,5 @@
-"""Review of the op-node rewrite (64d1c02): defects found, one failing test each.
-
-Each test states the expected behaviour (PyTorch's, or the engine's behaviour before the rewrite).
-"""
+"""What a graph keeps after backward releases it (no batch, no kept arrays), and the updates,
+casts and constants that would otherwise change gradients silently (found by a review)."""
 
 import gc
 import weakref

@@ -1,4 +1,4 @@
-"""Review of the op-node rewrite (64d1c02): probes that passed, kept as regression tests.
+"""backprop against PyTorch where the node graph could go wrong (found by a review of it).
 
 Third-order derivatives against PyTorch (float64) through constants, leaves and nodes, the
 same node used twice, saves="output" ops, fused dense ops, conv; version counters; grad() with
