@@ -37,14 +37,12 @@ def edge(t):
 
 
 def _walk(roots, seeds, retain_graph, create_graph, keep=(), trace=None):
-    """Push the seeds down the graph; return ({id(edge): total gradient}, the leaves reached).
+    """Push the seeds down the graph; return ({id(edge): total gradient}, the leaves reached)
+    with the gradient of every leaf reached and of every node whose id is in `keep`.
 
-    The dict holds the gradient of every leaf reached and of every node whose id is in `keep`.
-    A heap hands out the pending node created last (a node is created after its inputs), so
-    all of a node's consumers have run before it. Leaves run no vjp: their gradients just add up.
-    Gradients are ndarrays in an ordinary backward and Tensors under create_graph (recorded, so
-    they can be differentiated again). Unless the graph is retained, each node releases its
-    saved arrays once it has run; its structure stays (for pictures and error messages).
+    A heap hands out the pending node created last (a node is made after its inputs), so all of
+    a node's consumers have run before it; leaves just add up. Gradients are ndarrays, or Tensors
+    under create_graph (recorded). Unless retained, each node is released once it has run.
     `trace` (compile.Trace) is told each step, so that it can replay the walk on new arrays.
     """
     grads = {}  # id(edge) -> gradient (for a node: until it is pushed to its inputs)
@@ -58,18 +56,12 @@ def _walk(roots, seeds, retain_graph, create_graph, keep=(), trace=None):
                 if gx is None or not x.requires_grad:
                     continue
                 if gx.shape != x.shape or gx.dtype != x.dtype:
-                    fitted = _fit(gx, x, node)
-                    if trace is not None:
-                        trace.backward_step(_fit, (gx, x, node), fitted)
-                    gx = fitted
+                    gx = _fit(gx, x, node, trace)
                 if anomaly and node is not None:
                     check_finite(node, "backward", gx, [g])
                 k = id(x)
                 if k in grads:
-                    total = grads[k] + gx
-                    if trace is not None:
-                        trace.backward_step(np.add, (grads[k], gx), total)
-                    grads[k] = total
+                    grads[k] = _add(grads[k], gx, trace)
                 else:
                     grads[k] = gx
                     if isinstance(x, Tensor):
@@ -89,14 +81,26 @@ def _walk(roots, seeds, retain_graph, create_graph, keep=(), trace=None):
                 node.release()
 
 
-def _fit(gx, x, node):
+def _fit(gx, x, node, trace=None):
     """A vjp's gradient summed down to the shape of input `x` (broadcasting undone) in its dtype."""
+    fitted = gx
     if gx.shape != x.shape:
         try:
-            gx = sum_to_shape(gx, x.shape)
+            fitted = sum_to_shape(gx, x.shape)
         except ValueError as e:
             raise ValueError(f"{type(node).__name__}.vjp: {e}") from None
-    return gx if gx.dtype == x.dtype else gx.astype(x.dtype)
+    fitted = fitted if fitted.dtype == x.dtype else fitted.astype(x.dtype)
+    if trace is not None:
+        trace.backward_step(_fit, (gx, x, node), fitted)
+    return fitted
+
+
+def _add(total, gx, trace):
+    """Two gradients of one node added (it feeds several ops)."""
+    result = total + gx
+    if trace is not None:
+        trace.backward_step(np.add, (total, gx), result)
+    return result
 
 
 def _as_seed(t, grad, create_graph):

@@ -157,8 +157,9 @@ class CNN(Module):
             raise ValueError(f"CNN(side={self.side}) needs inputs (N, {self.side * self.side}) or "
                              f"(N, 1, {self.side}, {self.side}), got shape {np.shape(x)}")
         x = ag.reshape(x, (n, 1, self.side, self.side))
-        for conv in self.blocks:
-            x = ag.max_pool2d(ag.relu(conv(x)), 2)
+        for k, conv in enumerate(self.blocks):
+            with ag.name_scope(f"blocks.{k}"):  # the block's ReLU and pooling beside its conv
+                x = ag.max_pool2d(ag.relu(conv(x)), 2)
         x = self.hidden_layer(ag.reshape(x, (n, -1)))
         return self.out(self.dropout(x))
 
