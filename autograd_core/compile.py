@@ -30,6 +30,7 @@ eagerly.
 
 import collections
 import functools
+import re
 import warnings
 
 import numpy as np
@@ -262,7 +263,7 @@ class Trace:
         outputs = _outputs(result, self._output)
         if self.abandoned:
             return _EAGER
-        lines = self._rebound_op_arguments() + self.lines + [f"return {outputs}"]
+        lines = self._rebound_op_arguments() + _freeing(self.lines + [f"return {outputs}"])
         source = "def program(arrays, tensors):\n" + "".join(f"    {line}\n" for line in lines)
         namespace = dict(self.env)
         exec(source, namespace)  # noqa: S102 (generated from names this module made)
@@ -299,6 +300,27 @@ class Trace:
             parts = [self._argument_expression(v) or self._object(v, "k") for v in value]
             return "(" + "".join(p + ", " for p in parts) + ")"
         return None
+
+
+def _freeing(lines):
+    """`lines` with `del` after the last use of each variable, so that a replay holds no more
+    arrays at once than eager execution does (which frees them as the walk goes)."""
+    last = {}
+    for i, line in enumerate(lines):
+        for name in _VARIABLE.findall(line.partition(" = ")[2] if " = " in line else line):
+            last[name] = i
+    done_after = collections.defaultdict(list)
+    for name, i in last.items():
+        done_after[i].append(name)
+    freed = []
+    for i, line in enumerate(lines):
+        freed.append(line)
+        if done_after[i] and i < len(lines) - 1:
+            freed.append("del " + ", ".join(sorted(done_after[i])))
+    return freed
+
+
+_VARIABLE = re.compile(r"\bv\d+\b")
 
 
 def _holds_array(value):

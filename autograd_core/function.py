@@ -33,6 +33,13 @@ To define an op, subclass `Function`:
   None when every input needs one, else one bool per input (MatMul uses it: an input batch
   needs no gradient, and its product is the largest of the step).
 
+ag.compile replays recorded ops: it calls the same instance's `forward` and `vjp` again, on new
+arrays, one call after another. So forward must compute from its arguments and the attributes
+given to `__init__` only (what it stores on self for the vjp is recomputed at each call), and
+an attribute that is an array (labels, an index) is replaced by the call's own argument where
+the traced one was an argument. Ops never run on preallocated buffers (`out=`): a replay
+allocates what eager execution allocates, and frees it as soon as it is no longer read.
+
 Calling an instance runs the op: Tensors (or numbers) in, a Tensor out. When grad mode is on and
 an input requires grad, the instance becomes the output's node in the graph (PyTorch's grad_fn):
 it keeps its attributes, `inputs` (per input, its node, or the leaf Tensor itself), the output's
