@@ -157,6 +157,11 @@ class Function:
         """(inputs as Tensors, their arrays, whether one requires grad). Constants (numbers,
         arrays) become Tensors typed by the first Tensor's dtype; real-valued ops get integers
         as float64. (inputs, None, False) when no input is a Tensor."""
+        if len(inputs) == 2 and type(inputs[1]) is float and isinstance(inputs[0], Tensor) \
+                and inputs[0]._data.dtype.kind == "f":  # the usual `x * 0.9`: a shared constant
+            x, dtype = inputs[0], inputs[0]._data.dtype
+            c = _NUMBERS.get((float, inputs[1], dtype)) or self._constant(inputs[1], dtype)
+            return [x, c], [x._data, c._data], x.requires_grad
         tensors = list(inputs)
         dtype = None
         for x in tensors:
@@ -218,20 +223,16 @@ class Function:
 
     def _link(self, inputs):
         """The edges, versions and needs_input_grad of a node of several inputs."""
-        versions, edges, needs = [], [], []
+        versions, every_input_needs_grad = (), True
         for x in inputs:
-            node = x._op
-            if node is None:  # a leaf: its own edge, and its version is checked in backward
-                edges.append(x)
-                needs.append(x.requires_grad)
+            if x._op is None:  # a leaf: its own edge, and its version is checked in backward
                 if x._version >= 0:  # (a shared number constant, read-only, has version -1)
-                    versions.append((x, x._version))
-            else:
-                edges.append(node)
-                needs.append(True)
-        if not all(needs):
-            self.needs_input_grad = tuple(needs)
-        self.inputs, self.versions = tuple(edges), tuple(versions)
+                    versions += ((x, x._version),)
+                every_input_needs_grad = every_input_needs_grad and x.requires_grad
+        if not every_input_needs_grad:
+            self.needs_input_grad = tuple([x.requires_grad for x in inputs])
+        self.inputs = tuple([x._op or x for x in inputs])  # a node, or the leaf itself
+        self.versions = versions
 
     def _forward_error(self, e, arrays):
         """The forward's error, naming the op and its inputs' shapes and dtypes, of the same type
