@@ -325,7 +325,9 @@ class Function:
         """Drop what only backward needed (backward without retain_graph): the saved arrays, the
         `kept` ones, and the edges to leaves that need no gradient, which become descriptions of
         their shape, dtype and name. The structure stays, for pictures and messages."""
-        self.saved_output = self.saved_inputs = None
+        attributes = vars(self)  # removed, not set to None: a released node's dict stays small
+        attributes.pop("saved_output", None)
+        attributes.pop("saved_inputs", None)
         self.released = True
         for name in self.kept:
             setattr(self, name, None)
