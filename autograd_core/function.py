@@ -160,7 +160,9 @@ class Function:
         if len(inputs) == 2 and type(inputs[1]) is float and isinstance(inputs[0], Tensor) \
                 and inputs[0]._data.dtype.kind == "f":  # the usual `x * 0.9`: a shared constant
             x, dtype = inputs[0], inputs[0]._data.dtype
-            c = _NUMBERS.get((float, inputs[1], dtype)) or self._constant(inputs[1], dtype)
+            c = _NUMBERS.get((float, inputs[1], dtype))
+            if c is None:
+                c = self._constant(inputs[1], dtype)
             return [x, c], [x._data, c._data], x.requires_grad
         tensors = list(inputs)
         dtype = None
