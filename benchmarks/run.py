@@ -3,7 +3,8 @@
     python -m benchmarks.run            # the full run (a few minutes)
     python -m benchmarks.run --quick    # fewer rounds, shorter chains (about half a minute)
 
-Each engine (hand-written NumPy, ours, PyTorch if installed) runs in its own process with one
+Each engine (hand-written NumPy; ours with nn's layers, as plain expressions and those
+through ag.compile; PyTorch if installed) runs in its own process with one
 BLAS/OpenMP thread. Rounds are interleaved: in every round each workload runs once on each
 engine, in an order that rotates from round to round, and each sample is preceded by one untimed
 warm-up step. Reported: the median time over rounds, and the median over rounds of the per-round
@@ -77,7 +78,7 @@ def main(argv=None):
         print("PyTorch is not installed: comparing with NumPy only "
               "(pip install torch==2.13.0 for the CPU build)")
     rows = workloads(args.quick)
-    engines = ["numpy", "ours"] + (["torch"] if has_torch else [])
+    engines = ["numpy", "ours", "plain", "compiled"] + (["torch"] if has_torch else [])
     checks, memory, samples = run_all(rows, engines, args, rounds)
     table = runner.summarise(rows, samples)
     text = report.markdown(rows, table, checks, memory, describe(args, rounds, has_torch))
@@ -86,8 +87,8 @@ def main(argv=None):
     report.plot(rows, table, args.out / "scaling.png", has_torch)
     print()
     print(text)
-    failed = [c["check"].workload.label for c in checks
-              if c["check"].float64 and c["errors"]["ours"] > 1e-6]
+    failed = [f"{c['check'].workload.label} ({e})" for c in checks for e, error in c["errors"].items()
+              if c["check"].float64 and e != "torch" and error > 1e-6]
     if failed:
         print(f"\nLOSSES DIFFER from hand-written NumPy: {failed}")
         return 1

@@ -20,6 +20,8 @@ import tracemalloc
 ENGINES = {
     "numpy": "benchmarks.engine_numpy",
     "ours": "benchmarks.engine_ours",
+    "plain": "benchmarks.engine_plain",
+    "compiled": "benchmarks.engine_compiled",
     "torch": "benchmarks.engine_torch",
 }
 

@@ -7,7 +7,8 @@ record instead of parsing them out of its name.
 
 from dataclasses import dataclass, fields
 
-EVERYONE = ("numpy", "ours", "torch")
+EVERYONE = ("numpy", "ours", "plain", "compiled", "torch")
+NN_ONLY = ("numpy", "ours", "torch")  # rows without the plain-expression engines
 PARAMS = ("shape", "ops", "no_grad", "batch", "dtype", "layers", "points")  # the step's arguments
 UNIT_SCALE = {"us/op": 1e6, "ms/step": 1e3, "s": 1.0}
 
@@ -25,12 +26,18 @@ def at_most(key, limit, text):
     return Target(text, lambda t: t["ours"][key] <= limit)
 
 
+def of(engine, target):
+    """`target` judged on `engine`'s entry instead of ours (its text names the engine)."""
+    return Target(f"{engine} {target.text}", lambda t: target.met({"ours": t[engine]}))
+
+
 @dataclass(frozen=True)
 class Workload:
     """One measured row: the engines' `step` function with its parameters, and how to time it.
 
     Parameters left None are not passed to the step. `repeat` timed steps make one sample;
     `rounds` caps the rounds it takes part in (None: all); `warmup` runs one untimed step first.
+    `target` is ours (nn); `targets` (more, of other engines: `of(engine, ...)`) follow it.
     """
 
     name: str
@@ -49,6 +56,11 @@ class Workload:
     rounds: int = None
     warmup: bool = True
     target: Target = None
+    targets: tuple = ()
+
+    @property
+    def all_targets(self):
+        return ((self.target,) if self.target else ()) + tuple(self.targets)
 
     @property
     def params(self):
@@ -71,12 +83,13 @@ def workloads(quick):
 def _chains(ops):
     rows = []
     for shape, tag in (((), "0-d"), ((16,), "(16,)")):
+        compiled = (of("compiled", at_most("median", 1.0, "<= 1.0 us/op")),) if shape else ()
         rows.append(Workload(f"chain{tag}", f"chain of {ops} small ops, fwd+bwd, {tag}", "chain",
                              shape=shape, ops=ops, unit="us/op",
-                             target=at_most("median", 3, "<= 3 us/op")))
+                             target=at_most("median", 3, "<= 3 us/op"), targets=compiled))
     for shape, tag in (((), "0-d"), ((16,), "(16,)")):
         rows.append(Workload(f"nograd{tag}", f"same, forward under no_grad, {tag}", "chain",
-                             shape=shape, ops=ops, no_grad=True, unit="us/op",
+                             shape=shape, ops=ops, no_grad=True, unit="us/op", engines=NN_ONLY,
                              target=at_most("ratio", 3, "<= 3x NumPy")))
     return rows
 
@@ -84,12 +97,17 @@ def _chains(ops):
 def _mlps():
     """The MLP step and, beside each, its 8 matrix products alone (the bound it approaches)."""
     rows = []
-    for batch, dtype, repeat, limit in ((256, "float32", 10, 1.10), (5000, "float32", 2, 1.03),
-                                        (5000, "float64", 2, 1.03)):
+    for batch, dtype, repeat, limit, compiled in ((256, "float32", 10, 1.10, 0.95),
+                                                  (5000, "float32", 2, 1.03, None),
+                                                  (5000, "float64", 2, 1.03, 0.90)):
+        targets = (of("plain", at_most("ratio", 1.05, "<= 1.05x NumPy")),)
+        if compiled:
+            targets += (of("compiled", at_most("ratio", compiled, f"<= {compiled:.2f}x NumPy")),)
         rows.append(Workload(f"mlp{batch}-{dtype}",
                              f"MLP 784-100-200-10 + Adam, batch {batch}, {dtype}", "mlp",
                              batch=batch, dtype=dtype, repeat=repeat,
-                             target=at_most("ratio", limit, f"<= {limit:.2f}x NumPy")))
+                             target=at_most("ratio", limit, f"<= {limit:.2f}x NumPy"),
+                             targets=targets))
         rows.append(Workload(f"matmuls{batch}-{dtype}",
                              f"its 8 matrix products alone, batch {batch}, {dtype}", "mlp_matmuls",
                              batch=batch, dtype=dtype, repeat=repeat, engines=("numpy",)))
@@ -99,9 +117,11 @@ def _mlps():
 def _resnet_and_long_chains(quick):
     rows = [
         Workload("resnet", "seed-000 residual net, d=4, 20 layers, 2000 points, float64", "resnet",
-                 layers=20, points=2000, repeat=5, target=at_most("ratio", 1.3, "<= 1.3x NumPy")),
+                 layers=20, points=2000, repeat=5, target=at_most("ratio", 1.3, "<= 1.3x NumPy"),
+                 targets=(of("plain", at_most("ratio", 1.4, "<= 1.4x NumPy")),
+                          of("compiled", at_most("ratio", 0.90, "<= 0.90x NumPy")))),
         Workload("chain100k", "chain of 100,000 scalar ops, fwd+bwd", "chain", shape=(),
-                 ops=100_000, unit="s", rounds=1 if quick else 3),
+                 ops=100_000, unit="s", rounds=1 if quick else 3, engines=NN_ONLY),
     ]
     if not quick:
         rows.append(Workload("chain1M", "chain of 1,000,000 scalar ops, fwd+bwd (one sample)",
@@ -149,7 +169,7 @@ CHECKS = [
     Check(_case("chain gradient, (16,), float64", "chain", shape=(16,), ops=600), 1),
 ]
 
-MEMORY = [  # tracemalloc peak of one step, ours against NumPy
+MEMORY = [  # tracemalloc peak of one step: ours against NumPy, compiled against eager (plain)
     _case("MLP batch 256, float32", "mlp", batch=256, dtype="float32"),
     _case("MLP batch 5000, float32", "mlp", batch=5000, dtype="float32"),
     _case("MLP batch 5000, float64", "mlp", batch=5000, dtype="float64"),
