@@ -225,6 +225,13 @@ class Function:
 
     def _link(self, inputs):
         """The edges, versions and needs_input_grad of a node of several inputs."""
+        if len(inputs) == 2 and inputs[1]._version < 0:  # `x * 0.9`: a shared constant
+            x, c = inputs
+            self.inputs = (x._op or x, c)
+            if x._op is None:
+                self.versions = ((x, x._version),)
+            self.needs_input_grad = (x.requires_grad, False)
+            return
         versions, every_input_needs_grad = (), True
         for x in inputs:
             if x._op is None:  # a leaf: its own edge, and its version is checked in backward
@@ -327,7 +334,7 @@ class Function:
         """Drop what only backward needed (backward without retain_graph): the saved arrays, the
         `kept` ones, and the edges to leaves that need no gradient, which become descriptions of
         their shape, dtype and name. The structure stays, for pictures and messages."""
-        attributes = vars(self)  # removed, not set to None: a released node's dict stays small
+        attributes = self.__dict__  # removed, not set to None: a released node stays small
         attributes.pop("saved_output", None)
         attributes.pop("saved_inputs", None)
         self.released = True

@@ -28,14 +28,16 @@ class AddScaled(Function):
             out += x  # a fresh array of the result's shape: add in place
             return out
         return x + out
-    def vjp(self, g, out, x, y): return g, g * self.alpha
+    def vjp(self, g, out, x, y):
+        return g, (g * self.alpha if (self.needs_input_grad or (True, True))[1] else None)
 
 
 class Sub(Function):
     """x - y"""
     saves = "nothing"
     def forward(self, x, y): return x - y
-    def vjp(self, g, out, x, y): return g, -g
+    def vjp(self, g, out, x, y):  # x - 0.4: no gradient computed for the constant
+        return g, (-g if (self.needs_input_grad or (True, True))[1] else None)
 
 
 def subtract(x, y): return Sub()(x, y)
