@@ -69,14 +69,7 @@ def mlp(batch, dtype, compiled=False):
         loss.backward()
         return loss
 
-    forward_backward = _maybe_compile(forward_backward, compiled)
-
-    def step():
-        loss = forward_backward(x, labels)
-        optimizer.step()
-        return loss.item()
-
-    return step
+    return _step(_maybe_compile(forward_backward, compiled), optimizer, x, labels)
 
 
 def resnet(layers, points, d=4, compiled=False):
@@ -100,11 +93,13 @@ def resnet(layers, points, d=4, compiled=False):
         cost.backward()
         return cost
 
-    forward_backward = _maybe_compile(forward_backward, compiled)
+    return _step(_maybe_compile(forward_backward, compiled), optimizer, X, c)
 
+
+def _step(forward_backward, optimizer, *args):
+    """A training step: forward and backward (compiled or not), then the optimizer, outside."""
     def step():
-        cost = forward_backward(X, c)
+        loss = forward_backward(*args)
         optimizer.step()
-        return cost.item()
-
+        return loss.item()
     return step
