@@ -25,12 +25,13 @@ the line, and that signature stays eager: reading values in Python (`bool(t)`, `
 than one element that is not an argument (a dropout mask made with NumPy: it may differ at each
 call; pass such arrays as arguments, or as Tensors, which are read at each call). Python numbers
 in expressions are constants of the program. Anomaly mode, record_sites and keep_values run `fn`
-eagerly.
+eagerly. Threads may share a compiled function: its replays run one at a time.
 """
 
 import collections
 import functools
 import re
+import threading
 import warnings
 
 import numpy as np
@@ -61,6 +62,7 @@ class Compiled:
     def __init__(self, fn, cache_size):
         self.fn, self.cache_size = fn, int(cache_size)
         self.programs = collections.OrderedDict()
+        self.lock = threading.Lock()  # a program's ops keep per-call state: one replay at a time
         functools.update_wrapper(self, fn)
 
     def __call__(self, *args, **kwargs):
@@ -73,7 +75,8 @@ class Compiled:
             return self.fn(*args, **kwargs)
         if program is not None and program.fits():
             self.programs.move_to_end(key)
-            return program.run(flat)
+            with self.lock:
+                return program.run(flat)
         return self._trace(key, flat, args, kwargs)
 
     def _trace(self, key, flat, args, kwargs):

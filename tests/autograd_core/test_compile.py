@@ -211,3 +211,27 @@ def test_an_index_passed_as_an_argument_is_read_at_each_call(rng):
     out = compiled(x, np.array([4, 4, 2]))
     assert out.item() == 2.0 * (2 * x.data[4] + x.data[2])
     np.testing.assert_array_equal(x.grad.data, [0, 0, 2, 0, 4])
+
+
+def test_two_threads_replaying_one_compiled_function_get_their_own_results(rng):
+    import threading
+
+    w = ag.Tensor(rng.standard_normal(64), requires_grad=True)
+    f = ag.compile(lambda x: ag.tanh(x * w).sum(axis=0))
+    with ag.no_grad():
+        f(ag.Tensor(np.ones((3, 64))))  # the trace
+    inputs = [rng.standard_normal((3, 64)) for _ in range(8)]
+    results = [None] * len(inputs)
+
+    def work(i):
+        with ag.no_grad():
+            for _ in range(50):
+                results[i] = f(ag.Tensor(inputs[i])).data
+
+    threads = [threading.Thread(target=work, args=(i,)) for i in range(len(inputs))]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    for a, out in zip(inputs, results):
+        np.testing.assert_array_equal(out, np.tanh(a * w.data).sum(axis=0))
