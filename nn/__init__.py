@@ -26,13 +26,14 @@ from nn.activations import (
     CELU, ELU, GELU, SELU, Hardsigmoid, Hardswish, Hardtanh, LogSigmoid, Mish, SiLU, Softplus,
     Softsign,
 )
-from nn.activations import ACTIVATIONS as _NEW_ACTIVATIONS
+from nn.layers import ACTIVATIONS as _ACTIVATIONS
 from nn.conv import AvgPool2d, Conv2d, Flatten, MaxPool2d
 from nn.models import CNN
 from nn.norm import BatchNorm1d, BatchNorm2d, Dropout, LayerNorm
 
-for _cls in _NEW_ACTIVATIONS + [AvgPool2d, Conv2d, Flatten, MaxPool2d, CNN, Dropout, LayerNorm,
-                                BatchNorm1d, BatchNorm2d]:
+_MORE_ACTIVATIONS = [c for c in _ACTIVATIONS.values() if c.__module__ == "nn.activations"]
+for _cls in _MORE_ACTIVATIONS + [AvgPool2d, Conv2d, Flatten, MaxPool2d, CNN, Dropout, LayerNorm,
+                                 BatchNorm1d, BatchNorm2d]:
     register_model(_cls)
 
 __all__ = [
@@ -43,4 +44,4 @@ __all__ = [
 ]
 __all__ += ["CNN", "Conv2d", "MaxPool2d", "AvgPool2d", "Flatten", "Dropout", "LayerNorm"]
 __all__ += ["BatchNorm1d", "BatchNorm2d", "Buffer"]
-__all__ += [c.__name__ for c in _NEW_ACTIVATIONS]
+__all__ += [c.__name__ for c in _MORE_ACTIVATIONS]

@@ -1,7 +1,8 @@
-"""The activation modules of issue #15 (PyTorch's names and arguments), on autograd_core's ops."""
+"""More activation modules (PyTorch's names and arguments) on autograd_core's ops, each joining
+the one registry, nn.layers.ACTIVATIONS, under its lower-case name (MLP(activation="gelu"))."""
 
 import autograd_core as ag
-from nn.layers import _Activation
+from nn.layers import ACTIVATIONS, _Activation
 
 
 class _WithArgs(_Activation):
@@ -73,5 +74,7 @@ class LogSigmoid(_Activation):
     function = ag.logsigmoid
 
 
-ACTIVATIONS = [GELU, ELU, CELU, Hardtanh, Softplus, SiLU, SELU, Mish, Softsign, Hardsigmoid,
-               Hardswish, LogSigmoid]
+for _cls in (GELU, ELU, CELU, Hardtanh, Softplus, SiLU, SELU, Mish, Softsign, Hardsigmoid,
+             Hardswish, LogSigmoid):
+    _cls.name = _cls.__name__.lower()
+    ACTIVATIONS[_cls.name] = _cls

@@ -28,3 +28,14 @@ def test_sequential_with_new_modules_saves_and_loads(tmp_path):
     loaded = nn.load(path).eval()
     x = ag.Tensor(np.ones((2, 3)))
     np.testing.assert_array_equal(loaded(x).data, model.eval()(x).data)
+
+
+def test_every_activation_module_is_in_the_one_registry_and_an_mlp_takes_its_name():
+    modules = [c for c in nn.layers.ACTIVATIONS.values() if c.__module__ == "nn.activations"]
+    assert {c.__name__ for c in modules} <= set(nn.__all__) and len(modules) == 12
+    model = nn.MLP([3, 4, 2], activation="gelu", rng=0)
+    x = np.random.default_rng(0).standard_normal((5, 3))
+    h = torch.nn.functional.gelu(torch.tensor(x) @ torch.tensor(model.layers[0].weight.data).T
+                                 + torch.tensor(model.layers[0].bias.data))
+    expected = h @ torch.tensor(model.layers[1].weight.data).T + torch.tensor(model.layers[1].bias.data)
+    np.testing.assert_allclose(model(x).data, expected.numpy(), rtol=1e-12)
