@@ -31,13 +31,14 @@ eagerly. Threads may share a compiled function: its replays run one at a time.
 import collections
 import functools
 import re
+import sys
 import threading
 import warnings
 
 import numpy as np
 
 from autograd_core import backprop
-from autograd_core.function import NOT_SAVED, user_site
+from autograd_core.function import _PACKAGE_DIR, NOT_SAVED, user_site
 from autograd_core.grad_mode import state as _state
 from autograd_core.tensor import Tensor
 
@@ -258,7 +259,7 @@ class Trace:
             _state.set("tracer", None)
             warnings.warn(f"compile: {what} at {user_site()} is not captured: this call and later "
                           "ones with these argument shapes run eagerly", CompileWarning,
-                          stacklevel=2)
+                          stacklevel=_user_stacklevel())
 
     # --- the program ------------------------------------------------------------------------
     def program(self, result):
@@ -324,6 +325,14 @@ def _freeing(lines):
 
 
 _VARIABLE = re.compile(r"\bv\d+\b")
+
+
+def _user_stacklevel():
+    """The stacklevel of warnings.warn that points at the innermost frame outside autograd_core."""
+    level, frame = 2, sys._getframe(2)
+    while frame is not None and frame.f_code.co_filename.startswith(_PACKAGE_DIR):
+        frame, level = frame.f_back, level + 1
+    return level
 
 
 def _holds_array(value):

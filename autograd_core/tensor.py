@@ -112,7 +112,7 @@ class Tensor:
                   "its node in the graph, whose `inputs` lead on (None for a leaf).")
 
     def item(self):
-        return self._read().item()
+        return self._read("t.item()").item()
 
     def numpy(self) -> np.ndarray:
         return self._read("t.numpy()")
@@ -125,7 +125,7 @@ class Tensor:
         return t
 
     def tolist(self):
-        return self._read().tolist()
+        return self._read("t.tolist()").tolist()
 
     def _read(self, what="its values"):
         """The array, for Python code that reads the values (under compile: not captured)."""
@@ -166,7 +166,7 @@ class Tensor:
         if self._data.size != 1:
             raise TypeError(f"format spec {spec!r} needs a one-element tensor, got shape "
                             f"{self.shape}; format t.item(), or np.array2string(t.data)")
-        return format(self._read("its value").item(), spec)
+        return format(self._read("a format spec").item(), spec)
 
     def __repr__(self):
         body = np.array2string(self._data, prefix="Tensor(", separator=", ", threshold=20)
