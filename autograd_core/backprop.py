@@ -73,12 +73,13 @@ def _walk(roots, seeds, retain_graph, create_graph, keep=(), trace=None):
             node = heappop(pending)[1]
             k = id(node)
             g = grads[k] if k in keep else grads.pop(k)
-            gxs = node.backward_step(g, create_graph)
-            if trace is not None:
-                trace.vjp(node, g, gxs)
-            edges = zip(node.inputs, gxs)
-            if not retain_graph:
-                node.release()
+            if trace is None:
+                edges = node.backward_step(g, create_graph, not retain_graph)
+            else:  # compile: the trace reads the saved arrays, before they are released
+                edges = list(node.backward_step(g, create_graph, False))
+                trace.vjp(node, g, [gx for _, gx in edges])
+                if not retain_graph:
+                    node.release()
 
 
 def _fit(gx, x, node, trace=None):

@@ -92,6 +92,12 @@ NOT_SAVED = _NotSaved()
 class Function:
     """Base class of every op, and a node of the graph once recorded (see the module docstring)."""
 
+    # What recording sets on a node, all at once (slots: no per-node dict to fill and empty):
+    # per input, the node that made it or the leaf Tensor itself; (leaf, its version when used),
+    # so that an in-place update after that is refused; the output's shape and dtype; `saved`,
+    # the vjp's arguments after g: (output, *inputs), NOT_SAVED for what `saves` does not name,
+    # and None once a backward (without retain_graph) has run the node.
+    __slots__ = ("inputs", "versions", "shape", "dtype", "saved", "__dict__", "__weakref__")
     saves = "both"  # what the vjp reads: "inputs", "output", "both" or "nothing"
     kept = ()  # names of the arrays the op holds on self, dropped by release()
     float_inputs = False  # a real-valued op: integer inputs are converted to float64 first
@@ -99,14 +105,10 @@ class Function:
     site = None  # "file:line" of the user code that created the op (record_sites or anomaly mode)
     scope = ()  # the name_scope blocks (e.g. a Module's dotted name) the op was recorded in
     needs_input_grad = None  # set when recorded with inputs that need no gradient: a bool per input
-    inputs = ()  # per input: the node that made it, or the leaf Tensor itself
-    versions = ()  # (leaf, its version when used): an in-place update after that is refused
     order = 0  # the node's place in creation order (after its inputs'): backward runs the latest first
-    shape = dtype = None  # of the output
     ndim = property(lambda self: len(self.shape))
     size = property(lambda self: int(np.prod(self.shape)))
-    saved_output = saved_inputs = None  # the arrays `saves` names, until backward releases them
-    released = False  # True once a backward (without retain_graph) has run this node
+    released = property(lambda self: self.saved is None, doc="True once a backward has run it")
     output_name = None  # the name given to the output tensor (pictures show it)
     requires_grad = True  # a node always leads to something that requires grad
 
@@ -193,15 +195,19 @@ class Function:
             if x._op is None:
                 self.inputs, self.versions = (x,), ((x, x._version),)
             else:
-                self.inputs = (x._op,)
+                self.inputs, self.versions = (x._op,), ()
+        elif len(inputs) == 2 and inputs[1]._version < 0:  # `x * 0.9`: a shared number constant
+            x, c = inputs
+            self.inputs = (x._op or x, c)
+            self.versions = ((x, x._version),) if x._op is None else ()
+            self.needs_input_grad = (x.requires_grad, False)
         else:
             self._link(inputs)
         self.order = next(_CREATED)
-        self.shape, self.dtype = data.shape, data.dtype
-        if self._saves_inputs:
-            self.saved_inputs = tuple(arrays)
-        if self._saves_output:
-            self.saved_output = data
+        self.shape = data.shape
+        self.dtype = data.dtype
+        out = data if self._saves_output else NOT_SAVED
+        self.saved = (out, *arrays) if self._saves_inputs else (out,) + (NOT_SAVED,) * len(arrays)
         if _state.extras:
             self._record_extras(arrays, data)
         return Tensor._node(data, self)
@@ -217,7 +223,7 @@ class Function:
     def _record_extras(self, arrays, data):
         """What keep_values, record_sites and name scopes add to a recorded op."""
         if _state.keep_values:
-            self.saved_inputs, self.saved_output = tuple(arrays), data
+            self.saved = (data, *arrays)
         if _state.scope:
             self.scope = _state.scope
         if _state.sites:
@@ -225,13 +231,6 @@ class Function:
 
     def _link(self, inputs):
         """The edges, versions and needs_input_grad of a node of several inputs."""
-        if len(inputs) == 2 and inputs[1]._version < 0:  # `x * 0.9`: a shared constant
-            x, c = inputs
-            self.inputs = (x._op or x, c)
-            if x._op is None:
-                self.versions = ((x, x._version),)
-            self.needs_input_grad = (x.requires_grad, False)
-            return
         versions, every_input_needs_grad = (), True
         for x in inputs:
             if x._op is None:  # a leaf: its own edge, and its version is checked in backward
@@ -281,35 +280,36 @@ class Function:
         return Tensor._wrap(a.astype(dtype) if cast else a)
 
     # --- the node's part in backward (backprop._walk) -----------------------------------------
-    def backward_step(self, g, create_graph):
-        """The gradients for this node's inputs, given `g` for its output: the vjp on the saved
-        arrays (as Tensors linked into the graph under create_graph), NOT_SAVED for the rest."""
-        if self.released or self.versions:
+    def backward_step(self, g, create_graph, release):
+        """(input, its gradient) for each input, given `g` for the output: the vjp on the saved
+        arrays (as Tensors linked into the graph under create_graph), NOT_SAVED for the rest.
+        `release`: drop what only backward needs (release()) once the vjp has run."""
+        saved, versions, inputs = self.saved, self.versions, self.inputs
+        if saved is None or versions:
             self._check_usable()
         if create_graph:
-            out, inputs = self._saved_as_tensors()
-        else:
-            out, inputs = self.saved_output, self.saved_inputs
-            if out is None:
-                out = NOT_SAVED
-            if inputs is None:
-                inputs = (NOT_SAVED,) * len(self.inputs)
+            saved = self._saved_as_tensors()
         try:
-            gxs = self.vjp(g, out, *inputs)
+            gxs = self.vjp(g, *saved)
         except (NotSavedError, TypeError, AttributeError) as e:
-            if out is NOT_SAVED or any(x is NOT_SAVED for x in inputs):
+            if any(a is NOT_SAVED for a in saved):
                 raise NotSavedError(f"{type(self).__name__}.vjp used an array its op does not "
                                     f"save (saves = {self.saves!r}): {e}") from None
             raise
-        if type(gxs) is not tuple or len(gxs) != len(self.inputs):
+        if type(gxs) is not tuple or len(gxs) != len(inputs):
             raise TypeError(f"{type(self).__name__}.vjp must return a tuple of "
-                            f"{len(self.inputs)} gradients")
-        return gxs
+                            f"{len(inputs)} gradients")
+        if release:
+            if versions or self.kept:
+                self.release()
+            else:  # all that release() would do
+                self.saved = None
+        return zip(inputs, gxs)
 
     def _check_usable(self):
         """Refuse a node that an earlier backward released, or whose leaves were updated in
         place after it used them (its gradient would be computed from stale values)."""
-        if self.released:
+        if self.saved is None:
             raise RuntimeError(
                 "backward through a graph that an earlier backward already released; "
                 "pass retain_graph=True to the first backward to go through it twice")
@@ -321,29 +321,36 @@ class Function:
                     "its gradient would be wrong; run the forward again after the update")
 
     def _saved_as_tensors(self):
-        """(output, inputs) for a vjp under create_graph: the saved arrays as Tensors linked to
+        """(output, *inputs) for a vjp under create_graph: the saved arrays as Tensors linked to
         their nodes, so that the vjp is recorded; NOT_SAVED for what was not saved."""
-        out, inputs = self.saved_output, self.saved_inputs
-        out = NOT_SAVED if out is None else Tensor._node(out, self)
-        if inputs is None:
-            return out, (NOT_SAVED,) * len(self.inputs)
-        return out, tuple(e if isinstance(e, Tensor) else Tensor._node(a, e)
-                          for e, a in zip(self.inputs, inputs))
+        out, *inputs = self.saved
+        out = out if out is NOT_SAVED else Tensor._node(out, self)
+        return (out, *(a if a is NOT_SAVED else e if isinstance(e, Tensor) else Tensor._node(a, e)
+                       for e, a in zip(self.inputs, inputs)))
 
     def release(self):
         """Drop what only backward needed (backward without retain_graph): the saved arrays, the
         `kept` ones, and the edges to leaves that need no gradient, which become descriptions of
         their shape, dtype and name. The structure stays, for pictures and messages."""
-        attributes = self.__dict__  # removed, not set to None: a released node stays small
-        attributes.pop("saved_output", None)
-        attributes.pop("saved_inputs", None)
-        self.released = True
+        self.saved = None
         for name in self.kept:
             setattr(self, name, None)
         if self.versions:  # some inputs are leaves
             self.versions = ()
             self.inputs = tuple(ReleasedLeaf(x) if isinstance(x, Tensor) and not x.requires_grad
                                 and x.ndim else x for x in self.inputs)
+
+    @property
+    def saved_output(self):
+        """The output array kept for the vjp; None when not saved, or released by backward."""
+        saved = self.saved
+        return None if saved is None or saved[0] is NOT_SAVED else saved[0]
+
+    @property
+    def saved_inputs(self):
+        """The input arrays kept for the vjp; None when not saved, or released by backward."""
+        saved = self.saved
+        return None if saved is None or len(saved) > 1 and saved[1] is NOT_SAVED else saved[1:]
 
     def __repr__(self):
         return f"{type(self).__name__}()" if self.site is None else f"{type(self).__name__}() at {self.site}"
