@@ -159,13 +159,13 @@ class Function:
         """(inputs as Tensors, their arrays, whether one requires grad). Constants (numbers,
         arrays) become Tensors typed by the first Tensor's dtype; real-valued ops get integers
         as float64. (inputs, None, False) when no input is a Tensor."""
-        if len(inputs) == 2 and type(inputs[1]) is float and isinstance(inputs[0], Tensor) \
-                and inputs[0]._data.dtype.kind == "f":  # the usual `x * 0.9`: a shared constant
-            x, dtype = inputs[0], inputs[0]._data.dtype
-            c = _NUMBERS.get((float, inputs[1], dtype))
-            if c is None:
-                c = self._constant(inputs[1], dtype)
-            return [x, c], [x._data, c._data], x.requires_grad
+        if len(inputs) == 2 and type(inputs[1]) is float:  # the usual `x * 0.9`
+            x, number = inputs
+            if isinstance(x, Tensor) and x._data.dtype.kind == "f":
+                c = _NUMBERS.get((float, number, x._data.dtype))
+                if c is None:
+                    c = self._constant(number, x._data.dtype)
+                return (x, c), (x._data, c._data), x.requires_grad
         tensors = list(inputs)
         dtype = None
         for x in tensors:

@@ -7,9 +7,17 @@ from autograd_core.function import Function, quiet_underflow
 
 
 class Add(Function):
-    """x + y"""
+    """x + y. Two tall matrices in opposite layouts (a row-major input plus a column-major
+    product, see MatMul) give a column-major sum: NumPy's row-major choice would loop over rows
+    of a few elements (2x slower for (2000, 4)), and every later layer would pay it again."""
     saves = "nothing"
-    def forward(self, x, y): return x + y
+
+    def forward(self, x, y):
+        if x.ndim == 2 and y.ndim == 2 and x.shape == y.shape and x.shape[0] > x.shape[1] \
+                and x.flags.f_contiguous != y.flags.f_contiguous:
+            return np.add(x, y, order="F")
+        return x + y
+
     def vjp(self, g, out, x, y): return g, g
 
 

@@ -1,0 +1,41 @@
+"""Memory layouts the ops choose for speed: the values are NumPy's, only the layout differs."""
+
+import numpy as np
+
+import autograd_core as ag
+from autograd_core.shapes import sum_to_shape
+
+
+def test_a_product_of_two_matrices_is_column_major_with_numpys_values(rng):
+    x, W = rng.standard_normal((50, 4)), rng.standard_normal((3, 4))
+    out = ag.Tensor(x, requires_grad=True) @ ag.Tensor(W).T
+    assert out.data.flags.f_contiguous
+    np.testing.assert_allclose(out.data, x @ W.T, rtol=1e-14)
+
+
+def test_the_input_gradient_of_a_product_is_column_major_with_numpys_values(rng):
+    x, W, g = rng.standard_normal((50, 4)), rng.standard_normal((3, 4)), rng.standard_normal((50, 3))
+    xt = ag.Tensor(x, requires_grad=True)
+    (xt @ ag.Tensor(W).T).backward(g)
+    assert xt.grad.data.flags.f_contiguous
+    np.testing.assert_allclose(xt.grad.data, g @ W, rtol=1e-14)
+
+
+def test_adding_matrices_of_opposite_layouts_gives_a_column_major_sum(rng):
+    c = rng.standard_normal((50, 4))
+    f = np.asfortranarray(rng.standard_normal((50, 4)))
+    out = ag.Tensor(c, requires_grad=True) + ag.Tensor(f)
+    assert out.data.flags.f_contiguous
+    np.testing.assert_array_equal(out.data, c + f)
+
+
+def test_a_bias_gradient_of_a_row_major_array_is_its_column_sums(rng):
+    g = rng.standard_normal((2000, 4))
+    assert g.flags.c_contiguous
+    np.testing.assert_allclose(sum_to_shape(g, (4,)), g.sum(axis=0), rtol=1e-12)
+    np.testing.assert_allclose(sum_to_shape(g, (1, 4)), g.sum(axis=0, keepdims=True), rtol=1e-12)
+
+
+def test_a_bias_gradient_keeps_the_gradients_dtype(rng):
+    g = rng.standard_normal((300, 5)).astype(np.float32)
+    assert sum_to_shape(g, (5,)).dtype == np.float32
