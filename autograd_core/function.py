@@ -82,6 +82,17 @@ class _NotSaved:
     __neg__ = __lt__ = __le__ = __gt__ = __ge__ = __eq__ = __ne__ = __abs__ = _refuse
     __hash__ = object.__hash__
 
+    # The one marker, through copies and pickles of a graph (nodes hold it in `saved`): copy and
+    # deepcopy ask an instance for __deepcopy__, which _refuse would answer with NotSavedError
+    def __copy__(self):
+        return self
+
+    def __deepcopy__(self, memo):
+        return self
+
+    def __reduce__(self):
+        return "NOT_SAVED"
+
     def __repr__(self):
         return "NOT_SAVED"
 
@@ -196,7 +207,9 @@ class Function:
                 self.inputs, self.versions = (x,), ((x, x._version),)
             else:
                 self.inputs, self.versions = (x._op,), ()
-        elif len(inputs) == 2 and inputs[1]._version < 0:  # `x * 0.9`: a shared number constant
+        elif len(inputs) == 2 and inputs[1]._version < 0 and not inputs[1].requires_grad:
+            # `x * 0.9`: a shared number constant (version -1, as a detached tensor, which may
+            # then be made to require grad: that one takes _link's path, and gets its gradient)
             x, c = inputs
             self.inputs = (x._op or x, c)
             self.versions = ((x, x._version),) if x._op is None else ()

@@ -13,8 +13,9 @@ class Add(Function):
     saves = "nothing"
 
     def forward(self, x, y):
-        if x.ndim == 2 and y.ndim == 2 and x.shape == y.shape and x.shape[0] > x.shape[1] \
-                and x.flags.f_contiguous != y.flags.f_contiguous:
+        if isinstance(x, np.ndarray) and isinstance(y, np.ndarray) and x.ndim == 2 \
+                and y.ndim == 2 and x.shape == y.shape and x.shape[0] > x.shape[1] \
+                and x.flags.f_contiguous != y.flags.f_contiguous:  # (numbers: NumPy in, NumPy out)
             return np.add(x, y, order="F")
         return x + y
 

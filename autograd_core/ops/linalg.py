@@ -18,11 +18,12 @@ class MatMul(Function):
     saves = "inputs"
 
     def forward(self, x, y):
-        if np.ndim(x) == 0 or np.ndim(y) == 0:
+        nx, ny = np.ndim(x), np.ndim(y)  # (not x.ndim: lists too, NumPy in, NumPy out)
+        if nx == 0 or ny == 0:
             raise ValueError("matmul needs operands of at least one dimension; use * for scalars")
         try:
-            if x.ndim == 2 and y.ndim == 2:
-                return np.matmul(y.T, x.T).T
+            if nx == 2 and ny == 2:
+                return np.matmul(np.transpose(y), np.transpose(x)).T
             return np.matmul(x, y)
         except ValueError:
             raise ValueError(

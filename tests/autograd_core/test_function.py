@@ -150,3 +150,40 @@ def test_a_constant_factor_gets_no_gradient_computed():
     y = x * 2.0
     assert y.op.needs_input_grad == (True, False)
     assert y.op.vjp(np.ones(2), None, x.data, np.asarray(2.0))[1] is None
+
+
+# --- review2 (a6ea47d, c44bece): NOT_SAVED now lives on every node; the shared-constant path ----
+
+def test_a_non_leaf_tensor_can_be_deep_copied():
+    # REGRESSION of a6ea47d: a node's `saved` tuple holds NOT_SAVED for what its op does not
+    # save, and copy.deepcopy asked NOT_SAVED for __deepcopy__, which it refused (NotSavedError).
+    # A model holding a computed tensor (deepcopy(model) for a snapshot) could not be copied.
+    import copy
+
+    x = Tensor(np.ones((3, 2)), requires_grad=True)
+    y = copy.deepcopy(ag.tanh(x @ Tensor(np.ones((2, 2)))))  # MatMul saves inputs, Tanh output
+    np.testing.assert_allclose(y.data, np.tanh(2.0))
+
+
+def test_not_saved_stays_the_one_marker_through_pickle():
+    # A pickled graph's NOT_SAVED must come back as NOT_SAVED itself: a copy would read as a
+    # saved array (saved_output not None) and lose the NotSavedError that names the op.
+    import pickle
+
+    from autograd_core.function import NOT_SAVED
+
+    assert pickle.loads(pickle.dumps(NOT_SAVED)) is NOT_SAVED
+    y = pickle.loads(pickle.dumps(Tensor(np.ones(3), requires_grad=True) @ Tensor(np.ones(3))))
+    assert y.op.saved_output is None
+
+
+def test_a_detached_tensor_that_then_requires_grad_gets_its_gradient_as_a_second_operand():
+    # PRE-EXISTING, silent (moved unchanged into _record by a6ea47d): the second operand of a
+    # two-input op with version -1 was taken for a shared number constant (`x * 0.9`) and given
+    # no gradient, but detach() also gives version -1. PyTorch: d.grad == w == [1, 2].
+    w = Tensor(np.array([1.0, 2.0]), requires_grad=True)
+    d = w.detach()
+    d.requires_grad = True
+    (w * d).sum().backward()
+    assert d.grad is not None, "the detached leaf that requires grad got no gradient"
+    np.testing.assert_array_equal(d.grad.data, [1.0, 2.0])

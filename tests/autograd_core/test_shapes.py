@@ -76,3 +76,33 @@ def test_sum_to_shape_returns_a_gradient_of_the_right_shape_unchanged():
 def test_sum_to_shape_refuses_a_shape_it_cannot_sum_down_to(shape):
     with pytest.raises(ValueError, match="cannot sum a gradient of shape"):
         sum_to_shape(np.ones((2, 3, 4)), shape)
+
+
+def test_sum_to_shape_of_a_narrow_integer_gradient_is_its_sum():
+    # REGRESSION of c44bece: the bias-gradient product `ones @ g` computes in g's dtype, so an
+    # int8 gradient's column sums wrapped (300 rows of 1 gave 44) where g.sum gives 300.
+    from autograd_core.shapes import sum_to_shape
+
+    np.testing.assert_array_equal(sum_to_shape(np.ones((300, 2), np.int8), (2,)), [300, 300])
+
+
+def test_sum_to_shape_of_a_boolean_gradient_counts_the_trues():
+    # REGRESSION of c44bece: `ones @ g` of booleans is a logical or (True), not a count (3).
+    from autograd_core.shapes import sum_to_shape
+
+    np.testing.assert_array_equal(sum_to_shape(np.ones((3, 2), bool), (1, 2)), [[3, 3]])
+
+
+def test_a_custom_vjps_boolean_gradient_of_a_broadcast_input_is_summed():
+    # What the regression above does to a gradient: a vjp handing back a mask (1 where x > 0)
+    # for an input broadcast over 3 rows gave 1 instead of 3 (the float input's .grad).
+    import autograd_core as ag
+
+    class Step(ag.Function):
+        saves = "inputs"
+        def forward(self, x, y): return (x + y > 0) * 1.0
+        def vjp(self, g, out, x, y): return (x + y > 0), None
+
+    b = ag.Tensor(np.ones(2), requires_grad=True)
+    Step()(b, ag.Tensor(np.ones((3, 2)))).sum().backward()
+    np.testing.assert_array_equal(b.grad.data, [3.0, 3.0])

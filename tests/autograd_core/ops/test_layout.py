@@ -39,3 +39,14 @@ def test_a_bias_gradient_of_a_row_major_array_is_its_column_sums(rng):
 def test_a_bias_gradient_keeps_the_gradients_dtype(rng):
     g = rng.standard_normal((300, 5)).astype(np.float32)
     assert sum_to_shape(g, (5,)).dtype == np.float32
+
+
+def test_add_of_numbers_without_tensors_is_plain_numpy():
+    # REGRESSION of c44bece: Add.forward read x.ndim, which a Python number has not
+    # (AttributeError); ops called without Tensors are NumPy in, NumPy out.
+    assert ag.add(1.0, 2.0) == 3.0
+
+
+def test_matmul_of_nested_lists_without_tensors_is_numpys():
+    # REGRESSION of c44bece: MatMul.forward read x.ndim of a list (AttributeError).
+    np.testing.assert_array_equal(ag.matmul([[1.0, 2.0]], [[3.0], [4.0]]), [[11.0]])
