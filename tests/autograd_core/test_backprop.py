@@ -69,3 +69,28 @@ def test_a_recorded_chain_holds_at_most_half_of_its_intermediates():
     intermediates = 3 * 50 * x.data.nbytes
     assert held <= 0.5 * intermediates  # about a third (the benchmark: benchmarks/graph_cost.py)
     assert after <= 0.05 * intermediates  # released by backward; y and x.grad remain
+
+
+def test_a_vjp_that_raises_leaves_its_node_usable_for_a_retained_second_backward():
+    # backward_step releases a node only after its vjp returned: a vjp that raises (here once)
+    # leaves its saved arrays, so backward(retain_graph=True) can run again, with the gradient.
+    calls = []
+
+    class Flaky(ag.Function):
+        saves = "inputs"
+        def forward(self, x): return x * 2.0
+        def vjp(self, g, out, x):
+            calls.append(1)
+            if len(calls) == 1:
+                raise FloatingPointError("once")
+            return (g * 2.0,)
+
+    w = ag.Tensor(np.array([1.0, 2.0]), requires_grad=True)
+    y = ag.tanh(Flaky()(w * 3.0)).sum()
+    try:
+        y.backward(retain_graph=True)
+    except FloatingPointError:
+        pass
+    assert w.grad is None  # nothing accumulated from the failed walk
+    y.backward()
+    np.testing.assert_allclose(w.grad.data, 6.0 * (1 - np.tanh(6.0 * np.array([1.0, 2.0])) ** 2))

@@ -50,3 +50,33 @@ def test_add_of_numbers_without_tensors_is_plain_numpy():
 def test_matmul_of_nested_lists_without_tensors_is_numpys():
     # REGRESSION of c44bece: MatMul.forward read x.ndim of a list (AttributeError).
     np.testing.assert_array_equal(ag.matmul([[1.0, 2.0]], [[3.0], [4.0]]), [[11.0]])
+
+
+def test_the_second_derivative_through_a_product_of_two_matrices_is_torchs(rng):
+    # create_graph runs MatMul's column-major vjp, (y @ g.T).T, on Tensors (Tensor.T): the
+    # gradient of |d loss/d x|^2 must be PyTorch's.
+    torch = __import__("pytest").importorskip("torch")
+    xn, wn = rng.standard_normal((6, 3)), rng.standard_normal((3, 4))
+    x, w = ag.Tensor(xn, requires_grad=True), ag.Tensor(wn, requires_grad=True)
+    (gx,) = ag.grad(((x @ w) ** 3).sum(), [x], create_graph=True)
+    hx, hw = ag.grad((gx * gx).sum(), [x, w])
+    xt, wt = torch.tensor(xn, requires_grad=True), torch.tensor(wn, requires_grad=True)
+    (gxt,) = torch.autograd.grad(((xt @ wt) ** 3).sum(), [xt], create_graph=True)
+    hxt, hwt = torch.autograd.grad((gxt * gxt).sum(), [xt, wt])
+    np.testing.assert_allclose(hx.data, hxt.numpy(), rtol=1e-9)
+    np.testing.assert_allclose(hw.data, hwt.numpy(), rtol=1e-9)
+
+
+def test_a_bias_gradient_through_a_mixed_layout_sum_is_torchs(rng):
+    # x @ W.T (column-major) + a row-major skip + a bias: the bias gradient takes the
+    # ones-product of sum_to_shape, the skip's the column-major sum's g.
+    torch = __import__("pytest").importorskip("torch")
+    xn, wn, sn, bn = (rng.standard_normal(s) for s in [(300, 4), (3, 4), (300, 3), (3,)])
+    ts = [ag.Tensor(a, requires_grad=True) for a in (xn, wn, sn, bn)]
+    x, w, s, b = ts
+    (((x @ w.T + s) + b) ** 2).sum().backward()
+    tt = [torch.tensor(a, requires_grad=True) for a in (xn, wn, sn, bn)]
+    xt, wt, st, bt = tt
+    (((xt @ wt.T + st) + bt) ** 2).sum().backward()
+    for t, u in zip(ts, tt):
+        np.testing.assert_allclose(t.grad.data, u.grad.numpy(), rtol=1e-9)
