@@ -18,8 +18,8 @@ class Tensor:
     __slots__ = ("_data", "_grad", "requires_grad", "_name", "_op", "_version", "__weakref__")
 
     def __init__(self, data, requires_grad=False, dtype=None, name=None):
-        if isinstance(data, Tensor):
-            data = data._data
+        if isinstance(data, Tensor):  # a copy, as torch.tensor(t): t may be updated in place
+            data = np.array(data._data, dtype=dtype)
         data = np.asarray(data, dtype=dtype)
         if data.dtype.kind not in "biufc":
             raise TypeError(f"Tensor data must be numeric, got an array of dtype {data.dtype}")
@@ -118,10 +118,13 @@ class Tensor:
         return self._read("t.numpy()")
 
     def detach(self) -> "Tensor":
-        """The same data, cut from the graph. It shares the array, which a graph may have saved,
-        so it refuses in-place updates (update a copy, or the leaf itself under no_grad)."""
-        t = Tensor._wrap(self._data)
-        t._version = -1  # shares its array: no in-place updates
+        """The same values, cut from the graph, refusing in-place updates (update the original
+        leaf under no_grad). An op's output shares its array (it is never updated in place); a
+        leaf's array is copied, since the leaf may be updated in place after a graph saved the
+        detached values (PyTorch shares a version counter between the two instead)."""
+        updatable = self._op is None and self._version >= 0
+        t = Tensor._wrap(self._data.copy() if updatable else self._data)
+        t._version = -1  # shares its array, or stands for one that does: no in-place updates
         return t
 
     def tolist(self):
