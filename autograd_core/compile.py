@@ -117,6 +117,7 @@ class Trace:
         self.env = {"NOT_SAVED": NOT_SAVED, "asarray": np.asarray, "float64": np.float64,
                     "ones": np.ones, "fit": backprop._fit, "accumulate": backprop.accumulate}
         self.lines, self.leaves, self.ops = [], [], []
+        self.into = {}  # line index -> the variable a ufunc line computes: it may write a buffer
         self.args = {id(t): i for i, t in enumerate(flat) if isinstance(t, Tensor)}
         self.arguments = {}  # id(argument array) -> "arrays[i]"
         self.created = set()  # ids of the Tensors made during the call (Tensor.__init__)
@@ -188,8 +189,16 @@ class Trace:
             if a is not x._data:  # a real-valued op takes integers as float64
                 name = self._bind(a, f"{name}.astype(float64)")
             names.append(name)
-        call = f"{self._object(op.forward, 'f')}({', '.join(names)})"
-        self._bind(data, f"asarray({call})" if data.ndim == 0 else call)
+        ufunc = getattr(op, "ufunc", None)
+        if ufunc is not None and type(data) is np.ndarray and data.base is None:
+            # the op's forward is ufunc(*arrays, *ufunc_args) (the op contract): called directly,
+            # into a buffer of the program where one is free (program() decides, _buffered)
+            args = [*names, *(self._object(c, "c") for c in getattr(op, "ufunc_args", ()))]
+            self._bind(data, f"{self._object(ufunc, 'u')}({', '.join(args)})")
+            self.into[len(self.lines) - 1] = self.names[id(data)]
+        else:
+            call = f"{self._object(op.forward, 'f')}({', '.join(names)})"
+            self._bind(data, f"asarray({call})" if data.ndim == 0 else call)
         arrays_on_op = {key: value for key, value in vars(op).items()
                         if key in op.kept or _holds_array(value)}
         self.ops.append((op, arrays_on_op))  # what backward's release() may drop, as it is now
@@ -222,7 +231,8 @@ class Trace:
                 targets.append(f"v{len(self.arrays)}")
                 self.names[id(gx)] = targets[-1]
                 self.arrays.append(gx)
-        self.lines.append(f"{', '.join(targets)}, = {call}")
+        if any(t != "_" for t in targets):  # else it computes nothing the program reads
+            self.lines.append(f"{', '.join(targets)}, = {call}")
 
     def backward_step(self, fn, args, result):
         """A gradient summed down to its input's shape (fit), or two gradients added."""
@@ -267,11 +277,52 @@ class Trace:
         outputs = _outputs(result, self._output)
         if self.abandoned:
             return _EAGER
-        lines = self._rebound_op_arguments() + _freeing(self.lines + [f"return {outputs}"])
+        body = self._buffered(self.lines + [f"return {outputs}"])
+        lines = self._rebound_op_arguments() + _freeing(body)
         source = "def program(arrays, tensors):\n" + "".join(f"    {line}\n" for line in lines)
         namespace = dict(self.env)
         exec(source, namespace)  # noqa: S102 (generated from names this module made)
         return Program(namespace["program"], source, self.leaves, result)
+
+    def _buffered(self, lines):
+        """`lines` with each ufunc line writing its result into a buffer of the program (out=),
+        allocated here once, shared by results of one shape and dtype whose lifetimes do not
+        overlap. A buffer is reused only once nothing reads its memory any more: the result
+        and every view of it (`_roots`), in any later line. Results that leave the program
+        (returned, handed to `.grad`) or that an op keeps on itself stay fresh arrays."""
+        roots = {f"v{i}": _root(a) for i, a in enumerate(self.arrays)}
+        last, escaping = {}, set()
+        for i, line in enumerate(lines):
+            used = _VARIABLE.findall(line)
+            for name in used:
+                last[roots[name]] = i
+            if line.startswith(("return ", "accumulate(")):
+                escaping.update(roots[name] for name in used)
+        for _, arrays in self.ops:
+            for value in arrays.values():
+                for a in value if isinstance(value, tuple) else (value,):
+                    if isinstance(a, np.ndarray):
+                        escaping.add(_root(a))
+        free = collections.defaultdict(list)  # (shape, dtype) -> buffers nothing reads now
+        busy = collections.defaultdict(list)  # line -> (key, buffer) free after that line
+        lines = list(lines)
+        for i, line in enumerate(lines):
+            for key, buffer in busy.pop(i - 1, ()):
+                free[key].append(buffer)
+            name = self.into.get(i)
+            if name is None:
+                continue
+            array = self.arrays[int(name[1:])]
+            if roots[name] in escaping:
+                if array.ndim == 0:  # a ufunc gives a NumPy scalar for 0-d arrays
+                    lines[i] = line.replace(" = ", " = asarray(", 1) + ")"
+                continue
+            key = (array.shape, array.dtype.str)
+            buffer = free[key].pop() if free[key] else self._object(
+                np.empty(array.shape, array.dtype), "buffer")
+            busy[last[roots[name]]].append((key, buffer))
+            lines[i] = f"{line[:-1]}, out={buffer})"
+        return lines
 
     def _output(self, t):
         if not isinstance(t, Tensor):
@@ -325,6 +376,13 @@ def _freeing(lines):
 
 
 _VARIABLE = re.compile(r"\bv\d+\b")
+
+
+def _root(a):
+    """The id of the array that owns `a`'s memory (a itself, or the base of a view)."""
+    while isinstance(getattr(a, "base", None), np.ndarray):
+        a = a.base
+    return id(a)
 
 
 def _user_stacklevel():
