@@ -118,7 +118,8 @@ class Trace:
                     "ascontiguousarray": np.ascontiguousarray, "float64": np.float64,
                     "ones": np.ones, "fit": backprop._fit, "accumulate": backprop.accumulate}
         self.lines, self.leaves, self.ops = [], [], []
-        self.into = {}  # line index -> the variable a ufunc line computes: it may write a buffer
+        self.into = {}  # line -> (the variable a ufunc line computes, elementwise): out= a buffer
+        self.buffers = []  # the arrays the program writes into (program(): _buffered)
         self.args = {id(t): i for i, t in enumerate(flat) if isinstance(t, Tensor)}
         self.arguments = {}  # id(argument array) -> "arrays[i]"
         self.created = set()  # ids of the Tensors made during the call (Tensor.__init__)
@@ -196,7 +197,7 @@ class Trace:
             # into a buffer of the program where one is free (program() decides, _buffered)
             args = [*names, *(self._object(c, "c") for c in getattr(op, "ufunc_args", ()))]
             self._bind(data, f"{self._object(ufunc, 'u')}({', '.join(args)})")
-            self.into[len(self.lines) - 1] = self.names[id(data)]
+            self.into[len(self.lines) - 1] = (self.names[id(data)], ufunc.signature is None)
         else:
             call = f"{self._object(op.forward, 'f')}({', '.join(names)})"
             self._bind(data, f"asarray({call})" if data.ndim == 0 else call)
@@ -234,6 +235,8 @@ class Trace:
                 self.arrays.append(gx)
         if any(t != "_" for t in targets):  # else it computes nothing the program reads
             self.lines.append(f"{', '.join(targets)}, = {call}")
+        for key in node.kept:  # what backward's release() drops (restored at the next call)
+            self.lines.append(f"{self._object(node, 'op')}.{key} = None")
 
     def backward_step(self, fn, args, result):
         """A gradient summed down to its input's shape (fit), or two gradients added."""
@@ -293,46 +296,79 @@ class Trace:
         source = "def program(arrays, tensors):\n" + "".join(f"    {line}\n" for line in lines)
         namespace = dict(self.env)
         exec(source, namespace)  # noqa: S102 (generated from names this module made)
-        return Program(namespace["program"], source, self.leaves, result)
+        return Program(namespace["program"], source, self.leaves, result, self.buffers)
 
     def _buffered(self, lines):
         """`lines` with each ufunc line writing its result into a buffer of the program (out=),
-        allocated here once, shared by results of one shape and dtype whose lifetimes do not
-        overlap. A buffer is reused only once nothing reads its memory any more: the result
-        and every view of it (`_roots`), in any later line. Results that leave the program
-        (returned, handed to `.grad`) or that an op keeps on itself stay fresh arrays."""
+        allocated here once and written at every call. A buffer is shared by results of one
+        shape and dtype whose memory is never read at the same time: it is reused once nothing
+        reads it any more (the result and every view of it, `_root`), or in place by an
+        elementwise ufunc reading it for the last time. Results that leave the program (returned,
+        handed to `.grad`) or that an op keeps on itself stay fresh arrays. A new buffer is held
+        for the whole call, where eager execution frees the array when it is no longer read: it
+        is only added where that does not raise the bytes the call holds at its peak (`live`)."""
         roots = {f"v{i}": _root(a) for i, a in enumerate(self.arrays)}
-        last, escaping = {}, set()
+        first, last, size, escaping = {}, {}, {}, set()
         for i, line in enumerate(lines):
             used = _VARIABLE.findall(line)
             for name in used:
-                last[roots[name]] = i
+                r = id(roots[name])
+                first.setdefault(r, i)
+                last[r] = i
+                size[r] = getattr(roots[name], "nbytes", 0)
             if line.startswith(("return ", "accumulate(")):
-                escaping.update(roots[name] for name in used)
+                escaping.update(id(roots[name]) for name in used)
         for _, arrays in self.ops:
             for value in arrays.values():
                 for a in value if isinstance(value, tuple) else (value,):
                     if isinstance(a, np.ndarray):
-                        escaping.add(_root(a))
+                        escaping.add(id(_root(a)))
+        live = np.zeros(len(lines) + 1, np.int64)  # bytes held at each line without buffers
+        for r, i in first.items():
+            live[i] += size[r]
+            live[last[r] + 1] -= size[r]
+        live = np.cumsum(live)
+        headroom = live.max() - live  # what a buffer held throughout may add at each line
         free = collections.defaultdict(list)  # (shape, dtype) -> buffers nothing reads now
-        busy = collections.defaultdict(list)  # line -> (key, buffer) free after that line
-        lines = list(lines)
+        busy = collections.defaultdict(dict)  # line -> {root: (key, buffer)} free after that line
+        uses = collections.defaultdict(list)  # buffer -> (line, its text without out=, span)
         for i, line in enumerate(lines):
-            for key, buffer in busy.pop(i - 1, ()):
+            for key, buffer in busy.pop(i - 1, {}).values():
                 free[key].append(buffer)
-            name = self.into.get(i)
-            if name is None:
+            if i not in self.into:
                 continue
-            array = self.arrays[int(name[1:])]
-            if roots[name] in escaping:
-                if array.ndim == 0:  # a ufunc gives a NumPy scalar for 0-d arrays
-                    lines[i] = line.replace(" = ", " = asarray(", 1) + ")"
+            name, elementwise = self.into[i]
+            array, r = self.arrays[int(name[1:])], id(roots[name])
+            if r in escaping:
                 continue
             key = (array.shape, array.dtype.str)
-            buffer = free[key].pop() if free[key] else self._object(
-                np.empty(array.shape, array.dtype), "buffer")
-            busy[last[roots[name]]].append((key, buffer))
-            lines[i] = f"{line[:-1]}, out={buffer})"
+            buffer = free[key].pop() if free[key] else None
+            if buffer is None and elementwise:  # in place: an input whose last read this is
+                for arg in _VARIABLE.findall(line.partition(" = ")[2]):
+                    a, held = self.arrays[int(arg[1:])], busy[i].get(id(roots[arg]))
+                    if held is not None and held[0] == key and a is roots[arg]:
+                        buffer = busy[i].pop(id(roots[arg]))[1]
+                        break
+            if buffer is None:
+                buffer = np.empty(array.shape, array.dtype)
+            busy[last[r]][r] = (key, buffer)
+            uses[id(buffer)].append((i, buffer, slice(first[r], last[r] + 1)))
+        lines = list(lines)
+        for spans in uses.values():  # held throughout: where it replaces no array, it adds
+            buffer = spans[0][1]
+            outside = np.ones(len(headroom), bool)
+            for _, _, span in spans:
+                outside[span] = False
+            if (headroom[outside] < buffer.nbytes).any():
+                continue  # fresh arrays, freed when no longer read, as eager execution does
+            headroom[outside] -= buffer.nbytes
+            self.buffers.append(buffer)
+            name = self._object(buffer, "buffer")
+            for i, _, _ in spans:
+                lines[i] = f"{lines[i][:-1]}, out={name})"
+        for i, (name, _) in self.into.items():
+            if self.arrays[int(name[1:])].ndim == 0 and ", out=" not in lines[i]:
+                lines[i] = lines[i].replace(" = ", " = asarray(", 1) + ")"  # not a NumPy scalar
         return lines
 
     def _output(self, t):
@@ -390,10 +426,10 @@ _VARIABLE = re.compile(r"\bv\d+\b")
 
 
 def _root(a):
-    """The id of the array that owns `a`'s memory (a itself, or the base of a view)."""
+    """The array that owns `a`'s memory (a itself, or the base of a view)."""
     while isinstance(getattr(a, "base", None), np.ndarray):
         a = a.base
-    return id(a)
+    return a
 
 
 def _user_stacklevel():
@@ -423,8 +459,9 @@ def _outputs(result, name):
 class Program:
     """A traced call, replayable: `run(flat arguments)` returns what the function returned."""
 
-    def __init__(self, code, source, leaves, result):
+    def __init__(self, code, source, leaves, result, buffers=()):
         self.code, self.source, self.leaves = code, source, leaves
+        self.buffer_bytes = sum(b.nbytes for b in buffers)  # held between calls (out= targets)
         self.shape_of_result = _structure(result)
 
     def fits(self):
