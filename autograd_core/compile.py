@@ -461,7 +461,8 @@ class Program:
 
     def __init__(self, code, source, leaves, result, buffers=()):
         self.code, self.source, self.leaves = code, source, leaves
-        self.buffer_bytes = sum(b.nbytes for b in buffers)  # held between calls (out= targets)
+        self.buffers = list(buffers)  # the arrays its ufunc lines write (out=), held between calls
+        self.buffer_bytes = sum(b.nbytes for b in self.buffers)
         self.shape_of_result = _structure(result)
 
     def fits(self):
