@@ -12,7 +12,10 @@ The first call for a signature (the shapes and dtypes of the Tensor and ndarray 
 values of the others, grad mode) runs `fn` eagerly and records each op's forward, the backward
 walk (each vjp, each broadcast undone, each gradient sum, in the walk's order) and the `.grad`
 writes. Later calls run the recorded program: the same NumPy calls in the same order, so results
-equal eager execution bit for bit. It reads the new arguments and the *current* arrays of every
+equal eager execution bit for bit. An op that declares its forward as a ufunc (the op contract,
+autograd_core.function) is called as that ufunc, writing into a buffer the program allocated at
+trace time (`out=`) and reuses once nothing reads it (`Trace._buffered`); a vjp that computes
+nothing the program reads (a gradient passed through, as Add's) is not called. It reads the new arguments and the *current* arrays of every
 other leaf (parameters updated in place between calls are seen), and accumulates `.grad` with
 eager semantics (set when None, added otherwise). It returns Tensors holding the new values,
 without a graph.

@@ -422,8 +422,9 @@ def test_every_ufunc_an_op_declares_computes_its_forward_bit_for_bit(rng):
         for dtype in (np.float64, np.float32):
             arrays = [(rng.random(s) + 0.5).astype(dtype) for s in shapes]
             op = cls.__new__(cls)
-            expected = op.forward(*arrays)
-            got = cls.ufunc(*arrays, *getattr(cls, "ufunc_args", ()),
-                            out=np.empty(np.shape(expected), np.result_type(expected)))
+            with np.errstate(all="ignore"):  # outside some domains (arccosh): NaN on both sides
+                expected = op.forward(*arrays)
+                got = cls.ufunc(*arrays, *getattr(cls, "ufunc_args", ()),
+                                out=np.empty(np.shape(expected), np.result_type(expected)))
             assert got.dtype == expected.dtype, cls.__name__
             np.testing.assert_array_equal(got, expected, err_msg=cls.__name__)
