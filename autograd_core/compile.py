@@ -123,6 +123,7 @@ class Trace:
         self.lines, self.leaves, self.ops = [], [], []
         self.into = {}  # line -> (the variable a ufunc line computes, elementwise): out= a buffer
         self.buffers = []  # the arrays the program writes into (program(): _buffered)
+        self.released = {}  # id(op) -> (the line of its last vjp, op): its `kept` are dropped there
         self.args = {id(t): i for i, t in enumerate(flat) if isinstance(t, Tensor)}
         self.arguments = {}  # id(argument array) -> "arrays[i]"
         self.created = set()  # ids of the Tensors made during the call (Tensor.__init__)
@@ -238,8 +239,8 @@ class Trace:
                 self.arrays.append(gx)
         if any(t != "_" for t in targets):  # else it computes nothing the program reads
             self.lines.append(f"{', '.join(targets)}, = {call}")
-        for key in node.kept:  # what backward's release() drops (restored at the next call)
-            self.lines.append(f"{self._object(node, 'op')}.{key} = None")
+        if node.kept:
+            self.released[id(node)] = (len(self.lines) - 1, node)  # after its last vjp: program()
 
     def backward_step(self, fn, args, result):
         """A gradient summed down to its input's shape (fit), or two gradients added."""
@@ -295,6 +296,9 @@ class Trace:
         if self.abandoned:
             return _EAGER
         body = self._buffered(self.lines + [f"return {outputs}"])
+        for i, op in sorted(self.released.values(), key=lambda r: r[0], reverse=True):
+            name = self._object(op, "op")  # what release() drops after the last vjp of the op
+            body[i + 1:i + 1] = [f"{name}.{key} = None" for key in op.kept]  # (restored first)
         lines = self._rebound_op_arguments() + _freeing(body)
         source = "def program(arrays, tensors):\n" + "".join(f"    {line}\n" for line in lines)
         namespace = dict(self.env)

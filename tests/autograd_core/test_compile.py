@@ -428,3 +428,22 @@ def test_every_ufunc_an_op_declares_computes_its_forward_bit_for_bit(rng):
                                 out=np.empty(np.shape(expected), np.result_type(expected)))
             assert got.dtype == expected.dtype, cls.__name__
             np.testing.assert_array_equal(got, expected, err_msg=cls.__name__)
+
+
+def test_an_op_that_keeps_arrays_replays_two_backwards_through_it(rng):
+    w = ag.Tensor(rng.standard_normal((5, 3)), requires_grad=True)
+
+    def step(x, labels):
+        w.grad = None
+        loss = nn.cross_entropy(ag.exp(x * w), labels)  # keeps exp and total for its vjp
+        loss.backward(retain_graph=True)
+        loss.backward()
+        return loss
+
+    compiled = ag.compile(step)
+    for _ in range(3):
+        x, labels = rng.standard_normal((5, 3)), rng.integers(0, 3, 5)
+        out = compiled(x, labels).data, w.grad.data
+        expected = step(x, labels).data, w.grad.data
+        np.testing.assert_array_equal(out[0], expected[0])
+        np.testing.assert_array_equal(out[1], expected[1])
