@@ -334,8 +334,8 @@ class Trace:
         for r, i in first.items():
             live[i] += size[r]
             live[last[r] + 1] -= size[r]
-        live = np.cumsum(live)
-        headroom = live.max() - live  # what a buffer held throughout may add at each line
+        live = np.cumsum(live)[:len(lines)]
+        headroom = _Headroom(live.max() - live)  # what a buffer held throughout may add per line
         free = collections.defaultdict(list)  # (shape, dtype) -> buffers nothing reads now
         busy = collections.defaultdict(dict)  # line -> {root: (key, buffer)} free after that line
         uses = collections.defaultdict(list)  # buffer -> (line, its text without out=, span)
@@ -363,12 +363,11 @@ class Trace:
         lines = list(lines)
         for spans in uses.values():  # held throughout: where it replaces no array, it adds
             buffer = spans[0][1]
-            outside = np.ones(len(headroom), bool)
-            for _, _, span in spans:
-                outside[span] = False
-            if (headroom[outside] < buffer.nbytes).any():
+            outside = _complement([span for _, _, span in spans], len(lines))
+            if any(headroom.min(lo, hi) < buffer.nbytes for lo, hi in outside):
                 continue  # fresh arrays, freed when no longer read, as eager execution does
-            headroom[outside] -= buffer.nbytes
+            for lo, hi in outside:
+                headroom.add(lo, hi, -buffer.nbytes)
             self.buffers.append(buffer)
             name = self._object(buffer, "buffer")
             for i, _, _ in spans:
@@ -430,6 +429,54 @@ def _freeing(lines):
 
 
 _VARIABLE = re.compile(r"\bv\d+\b")
+
+
+def _complement(spans, n):
+    """The ranges (lo, hi) of range(n) that no slice in `spans` covers."""
+    gaps, start = [], 0
+    for span in sorted(spans, key=lambda s: s.start):
+        if span.start > start:
+            gaps.append((start, span.start))
+        start = max(start, span.stop)
+    if start < n:
+        gaps.append((start, n))
+    return gaps
+
+
+class _Headroom:
+    """An array of integers with the minimum over a range and an addition to a range, each in
+    about sqrt(n) steps (blocks with a pending addition each): choosing a program's buffers
+    stays near linear in its length instead of a pass over every line per buffer."""
+
+    def __init__(self, values, block=512):
+        self.block = block
+        padded = np.full(-(-len(values) // block) * block or block, np.iinfo(np.int64).max // 2)
+        padded[:len(values)] = values
+        self.values = padded.reshape(-1, block)
+        self.pending = np.zeros(len(self.values), np.int64)
+        self.mins = self.values.min(axis=1)
+
+    def _pieces(self, lo, hi):
+        """(block, start, stop) of the partly covered blocks, and the range of whole blocks."""
+        first, last = lo // self.block, (hi - 1) // self.block
+        if first == last:
+            return [(first, lo % self.block, (hi - 1) % self.block + 1)], (0, 0)
+        return ([(first, lo % self.block, self.block), (last, 0, (hi - 1) % self.block + 1)],
+                (first + 1, last))
+
+    def min(self, lo, hi):
+        parts, (a, b) = self._pieces(lo, hi)
+        found = [self.values[k, i:j].min() + self.pending[k] for k, i, j in parts]
+        if b > a:
+            found.append((self.mins[a:b] + self.pending[a:b]).min())
+        return min(found)
+
+    def add(self, lo, hi, x):
+        parts, (a, b) = self._pieces(lo, hi)
+        for k, i, j in parts:
+            self.values[k, i:j] += x
+            self.mins[k] = self.values[k].min()
+        self.pending[a:b] += x
 
 
 def _root(a):
