@@ -195,7 +195,7 @@ class Trace:
             if a is not x._data:  # a real-valued op takes integers as float64
                 name = self._bind(a, f"{name}.astype(float64)")
             names.append(name)
-        ufunc = getattr(op, "ufunc", None)
+        ufunc = _declared_ufunc(type(op))
         if ufunc is not None and type(data) is np.ndarray and data.base is None:
             # the op's forward is ufunc(*arrays, *ufunc_args) (the op contract): called directly,
             # into a buffer of the program where one is free (program() decides, _buffered)
@@ -429,6 +429,17 @@ def _freeing(lines):
 
 
 _VARIABLE = re.compile(r"\bv\d+\b")
+
+
+@functools.lru_cache(maxsize=None)
+def _declared_ufunc(cls):
+    """The ufunc an op class declares for its forward (the op contract), or None. Only a
+    declaration beside the forward it describes counts: a subclass that overrides forward does
+    not inherit its parent's."""
+    for klass in cls.__mro__:
+        if "forward" in vars(klass):
+            return vars(klass).get("ufunc")
+    return None
 
 
 def _complement(spans, n):

@@ -40,7 +40,8 @@ an attribute that is an array (labels, an index) is replaced by the call's own a
 the traced one was an argument. An op whose forward is one NumPy ufunc declares it, and a replay
 then runs it on preallocated buffers: `ufunc = np.multiply` (with `ufunc_args = (0,)` for
 constants after the arrays, as Relu's `np.maximum(x, 0)`) promises that forward(*arrays) is
-`ufunc(*arrays, *ufunc_args)` bit for bit, in the same dtype, storing nothing on self. The replay
+`ufunc(*arrays, *ufunc_args)` bit for bit, in the same dtype, storing nothing on self (declared
+beside that forward: a subclass that overrides forward does not inherit it). The replay
 calls the ufunc directly with `out=` a buffer allocated at trace time, which later results of
 its shape and dtype reuse once nothing reads it (in place, where an elementwise ufunc reads its
 input for the last time); a buffer is held only where that does not raise the call's peak

@@ -447,3 +447,21 @@ def test_an_op_that_keeps_arrays_replays_two_backwards_through_it(rng):
         expected = step(x, labels).data, w.grad.data
         np.testing.assert_array_equal(out[0], expected[0])
         np.testing.assert_array_equal(out[1], expected[1])
+
+
+def test_a_subclass_that_overrides_forward_does_not_inherit_its_parents_ufunc(rng):
+    class MulPlusOne(ag.ops.elementwise.Mul):  # forward is no longer np.multiply
+        def forward(self, x, y):
+            return x * y + 1.0
+
+    def step(x):
+        out = MulPlusOne()(x, x).sum()
+        out.backward()
+        return out
+
+    compiled = ag.compile(step)
+    for _ in range(2):
+        x = ag.Tensor(rng.standard_normal(4), requires_grad=True)
+        np.testing.assert_array_equal(compiled(x).data, (x.data * x.data + 1.0).sum())
+    (program,) = compiled.programs.values()
+    assert "out=" not in program.source
