@@ -97,11 +97,13 @@ class Compiled:
 
 
 def _signature(value):
-    """What a program depends on in an argument: shape and dtype of arrays, else the value."""
+    """What a program depends on in an argument: shape, dtype and memory layout (strides) of
+    arrays, else the value. The layout decides that of elementwise results (NumPy's order K),
+    which the program's buffers keep, and with it the order of a reduction over them."""
     if isinstance(value, Tensor):
-        return ("Tensor", value.shape, value.dtype.str, value.requires_grad)
+        return ("Tensor", value.shape, value.dtype.str, value._data.strides, value.requires_grad)
     if isinstance(value, np.ndarray):
-        return ("ndarray", value.shape, value.dtype.str)
+        return ("ndarray", value.shape, value.dtype.str, value.strides)
     try:
         hash(value)
     except TypeError:
@@ -152,7 +154,7 @@ class Trace:
         """The program's name for Tensor `t`: the argument it is, or a leaf kept by the program."""
         if id(t) in self.args:
             return f"tensors[{self.args[id(t)]}]"
-        self.leaves.append((t, t.shape, t.dtype, t.requires_grad))
+        self.leaves.append((t, t.shape, t.dtype, t._data.strides, t.requires_grad))
         return self._object(t, "leaf")
 
     def _name(self, array):
@@ -348,7 +350,7 @@ class Trace:
             array, r = self.arrays[int(name[1:])], id(roots[name])
             if r in escaping:
                 continue
-            key = (array.shape, array.dtype.str)
+            key = (array.shape, array.dtype.str, array.strides)  # the layout eager's would have
             buffer = free[key].pop() if free[key] else None
             if buffer is None and elementwise:  # in place: an input whose last read this is
                 for arg in _VARIABLE.findall(line.partition(" = ")[2]):
@@ -357,7 +359,7 @@ class Trace:
                         buffer = busy[i].pop(id(roots[arg]))[1]
                         break
             if buffer is None:
-                buffer = np.empty(array.shape, array.dtype)
+                buffer = np.empty_like(array)  # its layout too (a product of transposes: F)
             busy[last[r]][r] = (key, buffer)
             uses[id(buffer)].append((i, buffer, slice(first[r], last[r] + 1)))
         lines = list(lines)
@@ -531,10 +533,10 @@ class Program:
         self.shape_of_result = _structure(result)
 
     def fits(self):
-        """True while every leaf the program reads still has the traced shape, dtype and
-        requires_grad (a replaced parameter makes the function trace again)."""
-        return all(t.shape == shape and t.dtype == dtype and t.requires_grad == rg
-                   for t, shape, dtype, rg in self.leaves)
+        """True while every leaf the program reads still has the traced shape, dtype, layout
+        and requires_grad (a replaced parameter makes the function trace again)."""
+        return all(t.shape == shape and t.dtype == dtype and t._data.strides == strides
+                   and t.requires_grad == rg for t, shape, dtype, strides, rg in self.leaves)
 
     def run(self, flat):
         arrays = [a._data if isinstance(a, Tensor) else a for a in flat]

@@ -465,3 +465,21 @@ def test_a_subclass_that_overrides_forward_does_not_inherit_its_parents_ufunc(rn
         np.testing.assert_array_equal(compiled(x).data, (x.data * x.data + 1.0).sum())
     (program,) = compiled.programs.values()
     assert "out=" not in program.source
+
+
+def test_a_buffer_has_the_layout_of_the_result_it_stands_for(rng):
+    """NumPy gives an elementwise result the layout of its inputs (a transpose: column-major),
+    and a reduction over it adds in memory order: a row-major buffer would change the last bit."""
+    w = ag.Tensor(rng.standard_normal((256, 256)))
+
+    def f(x):
+        y = ag.tanh(x * w.T + 1.0)  # column-major for a column-major x: w.T's layout
+        return y.sum(axis=1) * 2.0
+
+    compiled = ag.compile(f)
+    for layout in ("F", "F", "C", "C", "F"):  # an argument in another layout traces again
+        x = np.asarray(rng.standard_normal((256, 256)), order=layout)
+        np.testing.assert_array_equal(compiled(ag.Tensor(x)).data, f(ag.Tensor(x)).data)
+    assert len(compiled.programs) == 2
+    assert any(b.flags.f_contiguous and not b.flags.c_contiguous
+               for p in compiled.programs.values() for b in p.buffers)
