@@ -8,8 +8,8 @@ replay that as straight-line NumPy code on new arrays: no Tensors, nodes or heap
         loss.backward()
         return loss
 
-The first call for a signature (the shapes and dtypes of the Tensor and ndarray arguments, the
-values of the others, grad mode) runs `fn` eagerly and records each op's forward, the backward
+The first call for a signature (the shapes, dtypes and memory layouts of the Tensor and ndarray
+arguments, the values of the others, grad mode) runs `fn` eagerly and records each op's forward, the backward
 walk (each vjp, each broadcast undone, each gradient sum, in the walk's order) and the `.grad`
 writes. Later calls run the recorded program: the same NumPy calls in the same order, so results
 equal eager execution bit for bit. An op that declares its forward as a ufunc (the op contract,
