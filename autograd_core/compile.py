@@ -8,11 +8,14 @@ replay that as straight-line NumPy code on new arrays: no Tensors, nodes or heap
         loss.backward()
         return loss
 
-The first call for a signature (the shapes and dtypes of the Tensor and ndarray arguments, the
-values of the others, grad mode) runs `fn` eagerly and records each op's forward, the backward
+The first call for a signature (the shapes, dtypes and memory layouts of the Tensor and ndarray
+arguments, the values of the others, grad mode) runs `fn` eagerly and records each op's forward, the backward
 walk (each vjp, each broadcast undone, each gradient sum, in the walk's order) and the `.grad`
 writes. Later calls run the recorded program: the same NumPy calls in the same order, so results
-equal eager execution bit for bit. It reads the new arguments and the *current* arrays of every
+equal eager execution bit for bit. An op that declares its forward as a ufunc (the op contract,
+autograd_core.function) is called as that ufunc, writing into a buffer the program allocated at
+trace time (`out=`) and reuses once nothing reads it (`Trace._buffered`); a vjp that computes
+nothing the program reads (a gradient passed through, as Add's) is not called. It reads the new arguments and the *current* arrays of every
 other leaf (parameters updated in place between calls are seen), and accumulates `.grad` with
 eager semantics (set when None, added otherwise). It returns Tensors holding the new values,
 without a graph.
@@ -94,11 +97,13 @@ class Compiled:
 
 
 def _signature(value):
-    """What a program depends on in an argument: shape and dtype of arrays, else the value."""
+    """What a program depends on in an argument: shape, dtype and memory layout (strides) of
+    arrays, else the value. The layout decides that of elementwise results (NumPy's order K),
+    which the program's buffers keep, and with it the order of a reduction over them."""
     if isinstance(value, Tensor):
-        return ("Tensor", value.shape, value.dtype.str, value.requires_grad)
+        return ("Tensor", value.shape, value.dtype.str, value._data.strides, value.requires_grad)
     if isinstance(value, np.ndarray):
-        return ("ndarray", value.shape, value.dtype.str)
+        return ("ndarray", value.shape, value.dtype.str, value.strides)
     try:
         hash(value)
     except TypeError:
@@ -114,9 +119,13 @@ class Trace:
 
     def __init__(self, flat):
         self.names, self.arrays = {}, []  # id(array) -> variable; the arrays, kept alive
-        self.env = {"NOT_SAVED": NOT_SAVED, "asarray": np.asarray, "float64": np.float64,
+        self.env = {"NOT_SAVED": NOT_SAVED, "asarray": np.asarray,
+                    "float64": np.float64,
                     "ones": np.ones, "fit": backprop._fit, "accumulate": backprop.accumulate}
         self.lines, self.leaves, self.ops = [], [], []
+        self.into = {}  # line -> (the variable a ufunc line computes, elementwise): out= a buffer
+        self.buffers = []  # the arrays the program writes into (program(): _buffered)
+        self.released = {}  # id(op) -> (the line of its last vjp, op): its `kept` are dropped there
         self.args = {id(t): i for i, t in enumerate(flat) if isinstance(t, Tensor)}
         self.arguments = {}  # id(argument array) -> "arrays[i]"
         self.created = set()  # ids of the Tensors made during the call (Tensor.__init__)
@@ -145,7 +154,7 @@ class Trace:
         """The program's name for Tensor `t`: the argument it is, or a leaf kept by the program."""
         if id(t) in self.args:
             return f"tensors[{self.args[id(t)]}]"
-        self.leaves.append((t, t.shape, t.dtype, t.requires_grad))
+        self.leaves.append((t, t.shape, t.dtype, t._data.strides, t.requires_grad))
         return self._object(t, "leaf")
 
     def _name(self, array):
@@ -188,8 +197,16 @@ class Trace:
             if a is not x._data:  # a real-valued op takes integers as float64
                 name = self._bind(a, f"{name}.astype(float64)")
             names.append(name)
-        call = f"{self._object(op.forward, 'f')}({', '.join(names)})"
-        self._bind(data, f"asarray({call})" if data.ndim == 0 else call)
+        ufunc = _declared_ufunc(type(op))
+        if ufunc is not None and type(data) is np.ndarray and data.base is None:
+            # the op's forward is ufunc(*arrays, *ufunc_args) (the op contract): called directly,
+            # into a buffer of the program where one is free (program() decides, _buffered)
+            args = [*names, *(self._object(c, "c") for c in getattr(op, "ufunc_args", ()))]
+            self._bind(data, f"{self._object(ufunc, 'u')}({', '.join(args)})")
+            self.into[len(self.lines) - 1] = (self.names[id(data)], ufunc.signature is None)
+        else:
+            call = f"{self._object(op.forward, 'f')}({', '.join(names)})"
+            self._bind(data, f"asarray({call})" if data.ndim == 0 else call)
         arrays_on_op = {key: value for key, value in vars(op).items()
                         if key in op.kept or _holds_array(value)}
         self.ops.append((op, arrays_on_op))  # what backward's release() may drop, as it is now
@@ -222,7 +239,10 @@ class Trace:
                 targets.append(f"v{len(self.arrays)}")
                 self.names[id(gx)] = targets[-1]
                 self.arrays.append(gx)
-        self.lines.append(f"{', '.join(targets)}, = {call}")
+        if any(t != "_" for t in targets):  # else it computes nothing the program reads
+            self.lines.append(f"{', '.join(targets)}, = {call}")
+        if node.kept:
+            self.released[id(node)] = (len(self.lines) - 1, node)  # after its last vjp: program()
 
     def backward_step(self, fn, args, result):
         """A gradient summed down to its input's shape (fit), or two gradients added."""
@@ -267,11 +287,87 @@ class Trace:
         outputs = _outputs(result, self._output)
         if self.abandoned:
             return _EAGER
-        lines = self._rebound_op_arguments() + _freeing(self.lines + [f"return {outputs}"])
+        body = self._buffered(self.lines + [f"return {outputs}"])
+        for i, op in sorted(self.released.values(), key=lambda r: r[0], reverse=True):
+            name = self._object(op, "op")  # what release() drops after the last vjp of the op
+            body[i + 1:i + 1] = [f"{name}.{key} = None" for key in op.kept]  # (restored first)
+        lines = self._rebound_op_arguments() + _freeing(body)
         source = "def program(arrays, tensors):\n" + "".join(f"    {line}\n" for line in lines)
         namespace = dict(self.env)
         exec(source, namespace)  # noqa: S102 (generated from names this module made)
-        return Program(namespace["program"], source, self.leaves, result)
+        return Program(namespace["program"], source, self.leaves, result, self.buffers)
+
+    def _buffered(self, lines):
+        """`lines` with each ufunc line writing its result into a buffer of the program (out=),
+        allocated here once and written at every call. A buffer is shared by results of one
+        shape and dtype whose memory is never read at the same time: it is reused once nothing
+        reads it any more (the result and every view of it, `_root`), or in place by an
+        elementwise ufunc reading it for the last time. Results that leave the program (returned,
+        handed to `.grad`) or that an op keeps on itself stay fresh arrays. A new buffer is held
+        for the whole call, where eager execution frees the array when it is no longer read: it
+        is only added where that does not raise the bytes the call holds at its peak (`live`)."""
+        roots = {f"v{i}": _root(a) for i, a in enumerate(self.arrays)}
+        first, last, size, escaping = {}, {}, {}, set()
+        for i, line in enumerate(lines):
+            used = _VARIABLE.findall(line)
+            for name in used:
+                r = id(roots[name])
+                first.setdefault(r, i)
+                last[r] = i
+                size[r] = getattr(roots[name], "nbytes", 0)
+            if line.startswith(("return ", "accumulate(")):
+                escaping.update(id(roots[name]) for name in used)
+        for _, arrays in self.ops:
+            for value in arrays.values():
+                for a in value if isinstance(value, tuple) else (value,):
+                    if isinstance(a, np.ndarray):
+                        escaping.add(id(_root(a)))
+        live = np.zeros(len(lines) + 1, np.int64)  # bytes held at each line without buffers
+        for r, i in first.items():
+            live[i] += size[r]
+            live[last[r] + 1] -= size[r]
+        live = np.cumsum(live)[:len(lines)]
+        headroom = _Headroom(live.max() - live)  # what a buffer held throughout may add per line
+        free = collections.defaultdict(list)  # (shape, dtype) -> buffers nothing reads now
+        busy = collections.defaultdict(dict)  # line -> {root: (key, buffer)} free after that line
+        uses = collections.defaultdict(list)  # buffer -> (line, its text without out=, span)
+        for i, line in enumerate(lines):
+            for key, buffer in busy.pop(i - 1, {}).values():
+                free[key].append(buffer)
+            if i not in self.into:
+                continue
+            name, elementwise = self.into[i]
+            array, r = self.arrays[int(name[1:])], id(roots[name])
+            if r in escaping:
+                continue
+            key = (array.shape, array.dtype.str, array.strides)  # the layout eager's would have
+            buffer = free[key].pop() if free[key] else None
+            if buffer is None and elementwise:  # in place: an input whose last read this is
+                for arg in _VARIABLE.findall(line.partition(" = ")[2]):
+                    a, held = self.arrays[int(arg[1:])], busy[i].get(id(roots[arg]))
+                    if held is not None and held[0] == key and a is roots[arg]:
+                        buffer = busy[i].pop(id(roots[arg]))[1]
+                        break
+            if buffer is None:
+                buffer = np.empty_like(array)  # its layout too (a product of transposes: F)
+            busy[last[r]][r] = (key, buffer)
+            uses[id(buffer)].append((i, buffer, slice(first[r], last[r] + 1)))
+        lines = list(lines)
+        for spans in uses.values():  # held throughout: where it replaces no array, it adds
+            buffer = spans[0][1]
+            outside = _complement([span for _, _, span in spans], len(lines))
+            if any(headroom.min(lo, hi) < buffer.nbytes for lo, hi in outside):
+                continue  # fresh arrays, freed when no longer read, as eager execution does
+            for lo, hi in outside:
+                headroom.add(lo, hi, -buffer.nbytes)
+            self.buffers.append(buffer)
+            name = self._object(buffer, "buffer")
+            for i, _, _ in spans:
+                lines[i] = f"{lines[i][:-1]}, out={name})"
+        for i, (name, _) in self.into.items():
+            if self.arrays[int(name[1:])].ndim == 0 and ", out=" not in lines[i]:
+                lines[i] = lines[i].replace(" = ", " = asarray(", 1) + ")"  # not a NumPy scalar
+        return lines
 
     def _output(self, t):
         if not isinstance(t, Tensor):
@@ -327,6 +423,72 @@ def _freeing(lines):
 _VARIABLE = re.compile(r"\bv\d+\b")
 
 
+@functools.lru_cache(maxsize=None)
+def _declared_ufunc(cls):
+    """The ufunc an op class declares for its forward (the op contract), or None. Only a
+    declaration beside the forward it describes counts: a subclass that overrides forward does
+    not inherit its parent's."""
+    for klass in cls.__mro__:
+        if "forward" in vars(klass):
+            return vars(klass).get("ufunc")
+    return None
+
+
+def _complement(spans, n):
+    """The ranges (lo, hi) of range(n) that no slice in `spans` covers."""
+    gaps, start = [], 0
+    for span in sorted(spans, key=lambda s: s.start):
+        if span.start > start:
+            gaps.append((start, span.start))
+        start = max(start, span.stop)
+    if start < n:
+        gaps.append((start, n))
+    return gaps
+
+
+class _Headroom:
+    """An array of integers with the minimum over a range and an addition to a range, each in
+    about sqrt(n) steps (blocks with a pending addition each): choosing a program's buffers
+    stays near linear in its length instead of a pass over every line per buffer."""
+
+    def __init__(self, values, block=512):
+        self.block = block
+        padded = np.full(-(-len(values) // block) * block or block, np.iinfo(np.int64).max // 2)
+        padded[:len(values)] = values
+        self.values = padded.reshape(-1, block)
+        self.pending = np.zeros(len(self.values), np.int64)
+        self.mins = self.values.min(axis=1)
+
+    def _pieces(self, lo, hi):
+        """(block, start, stop) of the partly covered blocks, and the range of whole blocks."""
+        first, last = lo // self.block, (hi - 1) // self.block
+        if first == last:
+            return [(first, lo % self.block, (hi - 1) % self.block + 1)], (0, 0)
+        return ([(first, lo % self.block, self.block), (last, 0, (hi - 1) % self.block + 1)],
+                (first + 1, last))
+
+    def min(self, lo, hi):
+        parts, (a, b) = self._pieces(lo, hi)
+        found = [self.values[k, i:j].min() + self.pending[k] for k, i, j in parts]
+        if b > a:
+            found.append((self.mins[a:b] + self.pending[a:b]).min())
+        return min(found)
+
+    def add(self, lo, hi, x):
+        parts, (a, b) = self._pieces(lo, hi)
+        for k, i, j in parts:
+            self.values[k, i:j] += x
+            self.mins[k] = self.values[k].min()
+        self.pending[a:b] += x
+
+
+def _root(a):
+    """The array that owns `a`'s memory (a itself, or the base of a view)."""
+    while isinstance(getattr(a, "base", None), np.ndarray):
+        a = a.base
+    return a
+
+
 def _user_stacklevel():
     """The stacklevel of warnings.warn that points at the innermost frame outside autograd_core."""
     level, frame = 2, sys._getframe(2)
@@ -354,15 +516,17 @@ def _outputs(result, name):
 class Program:
     """A traced call, replayable: `run(flat arguments)` returns what the function returned."""
 
-    def __init__(self, code, source, leaves, result):
+    def __init__(self, code, source, leaves, result, buffers=()):
         self.code, self.source, self.leaves = code, source, leaves
+        self.buffers = list(buffers)  # the arrays its ufunc lines write (out=), held between calls
+        self.buffer_bytes = sum(b.nbytes for b in self.buffers)
         self.shape_of_result = _structure(result)
 
     def fits(self):
-        """True while every leaf the program reads still has the traced shape, dtype and
-        requires_grad (a replaced parameter makes the function trace again)."""
-        return all(t.shape == shape and t.dtype == dtype and t.requires_grad == rg
-                   for t, shape, dtype, rg in self.leaves)
+        """True while every leaf the program reads still has the traced shape, dtype, layout
+        and requires_grad (a replaced parameter makes the function trace again)."""
+        return all(t.shape == shape and t.dtype == dtype and t._data.strides == strides
+                   and t.requires_grad == rg for t, shape, dtype, strides, rg in self.leaves)
 
     def run(self, flat):
         arrays = [a._data if isinstance(a, Tensor) else a for a in flat]

@@ -37,8 +37,17 @@ ag.compile replays recorded ops: it calls the same instance's `forward` and `vjp
 arrays, one call after another. So forward must compute from its arguments and the attributes
 given to `__init__` only (what it stores on self for the vjp is recomputed at each call), and
 an attribute that is an array (labels, an index) is replaced by the call's own argument where
-the traced one was an argument. Ops never run on preallocated buffers (`out=`): a replay
-allocates what eager execution allocates, and frees it as soon as it is no longer read.
+the traced one was an argument. An op whose forward is one NumPy ufunc declares it, and a replay
+then runs it on preallocated buffers: `ufunc = np.multiply` (with `ufunc_args = (0,)` for
+constants after the arrays, as Relu's `np.maximum(x, 0)`) promises that forward(*arrays) is
+`ufunc(*arrays, *ufunc_args)` bit for bit, in the same dtype, storing nothing on self (declared
+beside that forward: a subclass that overrides forward does not inherit it). The replay
+calls the ufunc directly with `out=` a buffer allocated at trace time, which later results of
+its shape and dtype reuse once nothing reads it (in place, where an elementwise ufunc reads its
+input for the last time); a buffer is held only where that does not raise the call's peak
+memory, and what leaves the program (a returned Tensor, a `.grad`) or what an op keeps on self
+is never one. Every other forward, and every vjp, replays as it is: it allocates what eager
+execution allocates, freed as soon as it is no longer read.
 
 Calling an instance runs the op: Tensors (or numbers) in, a Tensor out. When grad mode is on and
 an input requires grad, the instance becomes the output's node in the graph (PyTorch's grad_fn):

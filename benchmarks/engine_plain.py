@@ -102,4 +102,7 @@ def _step(forward_backward, optimizer, *args):
         loss = forward_backward(*args)
         optimizer.step()
         return loss.item()
+    if hasattr(forward_backward, "programs"):  # ag.compile: what its programs hold
+        step.held = lambda: sum(getattr(p, "buffer_bytes", 0)  # between calls (benchmarks.worker)
+                                for p in forward_backward.programs.values())
     return step

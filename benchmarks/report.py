@@ -137,7 +137,8 @@ def _memory(memory):
         "## Peak memory of one training step",
         "",
         "tracemalloc peak of the allocations made during one step (after a warm-up step, which "
-        "for compiled is the trace); PyTorch's allocator is not traced. Targets: ours ≤ 1.2× "
+        "for compiled is the trace), plus for compiled the buffers its program holds between "
+        "calls; PyTorch's allocator is not traced. Targets: ours ≤ 1.2× "
         "NumPy; a compiled step ≤ the eager step of the same expressions (plain).",
         "",
         _row(["workload"] + [f"{SHORT[e]} (MB)" for e in engines]

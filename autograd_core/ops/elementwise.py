@@ -11,6 +11,7 @@ class Add(Function):
     product, see MatMul) give a column-major sum: NumPy's row-major choice would loop over rows
     of a few elements (2x slower for (2000, 4)), and every later layer would pay it again."""
     saves = "nothing"
+    ufunc = np.add  # the values of forward in any layout: compile writes it into buffers
 
     def forward(self, x, y):
         if isinstance(x, np.ndarray) and isinstance(y, np.ndarray) and x.ndim == 2 \
@@ -44,6 +45,7 @@ class AddScaled(Function):
 class Sub(Function):
     """x - y"""
     saves = "nothing"
+    ufunc = np.subtract  # forward as a ufunc call: ag.compile writes it into buffers
     def forward(self, x, y): return x - y
     def vjp(self, g, out, x, y):  # x - 0.4: no gradient computed for the constant
         return g, (-g if (self.needs_input_grad or (True, True))[1] else None)
@@ -55,6 +57,7 @@ def subtract(x, y): return Sub()(x, y)
 class Mul(Function):
     """x * y; a constant factor (x * 0.9) gets no gradient computed."""
     saves = "inputs"
+    ufunc = np.multiply  # forward as a ufunc call: ag.compile writes it into buffers
     def forward(self, x, y): return x * y
     def vjp(self, g, out, x, y):
         need_x, need_y = self.needs_input_grad or (True, True)
@@ -67,6 +70,7 @@ def multiply(x, y): return Mul()(x, y)
 class Div(Function):
     """x / y"""
     saves = "both"  # y, and the output for d/dy = -out / y
+    ufunc = np.divide  # forward as a ufunc call: ag.compile writes it into buffers
     def forward(self, x, y): return x / y
     def vjp(self, g, out, x, y):
         need_x, need_y = self.needs_input_grad or (True, True)
@@ -79,6 +83,7 @@ def divide(x, y): return Div()(x, y)
 class Neg(Function):
     """-x"""
     saves = "nothing"
+    ufunc = np.negative  # forward as a ufunc call: ag.compile writes it into buffers
     def forward(self, x): return -x
     def vjp(self, g, out, x): return (-g,)
 
@@ -112,6 +117,7 @@ def power(x, y): return Pow()(x, y)
 class Exp(Function):
     """exp(x)"""
     saves = "output"
+    ufunc = np.exp  # forward as a ufunc call: ag.compile writes it into buffers
     float_inputs = True
     def forward(self, x): return np.exp(x)
     def vjp(self, g, out, x): return (g * out,)
@@ -123,6 +129,7 @@ def exp(x): return Exp()(x)
 class Log(Function):
     """log(x); log(0) = -inf with gradient inf, as in NumPy."""
     saves = "inputs"
+    ufunc = np.log  # forward as a ufunc call: ag.compile writes it into buffers
     float_inputs = True
     def forward(self, x): return np.log(x)
     def vjp(self, g, out, x): return (g / x,)
@@ -134,6 +141,7 @@ def log(x): return Log()(x)
 class Sqrt(Function):
     """sqrt(x); sqrt(0) = 0 with gradient inf."""
     saves = "output"
+    ufunc = np.sqrt  # forward as a ufunc call: ag.compile writes it into buffers
     float_inputs = True
     def forward(self, x): return np.sqrt(x)
     def vjp(self, g, out, x): return (g / (2 * out),)
@@ -145,6 +153,7 @@ def sqrt(x): return Sqrt()(x)
 class Tanh(Function):
     """tanh(x); its derivative 1 - out ** 2 (NumPy squares twice as fast as it multiplies)."""
     saves = "output"
+    ufunc = np.tanh  # forward as a ufunc call: ag.compile writes it into buffers
     float_inputs = True
     def forward(self, x): return np.tanh(x)
     def vjp(self, g, out, x): return (g * (1 - out ** 2),)
@@ -185,6 +194,7 @@ def softplus(x): return Softplus()(x)
 class Relu(Function):
     """max(x, 0); the gradient at 0 is taken as 0 (read off the output: x > 0 exactly where out > 0)."""
     saves = "output"
+    ufunc, ufunc_args = np.maximum, (0,)  # forward as a ufunc call: np.maximum(x, 0)
     def forward(self, x): return np.maximum(x, 0)
     def vjp(self, g, out, x): return (g * (out > 0),)
 
@@ -206,6 +216,7 @@ def leaky_relu(x, negative_slope=0.01): return LeakyRelu(negative_slope)(x)
 class Abs(Function):
     """|x|; the gradient at 0 is taken as 0."""
     saves = "inputs"
+    ufunc = np.absolute  # forward as a ufunc call: ag.compile writes it into buffers
     def forward(self, x): return np.abs(x)
     def vjp(self, g, out, x): return (g * np.sign(np.asarray(x)),)
 
@@ -216,6 +227,7 @@ def abs(x): return Abs()(x)  # noqa: A001 (NumPy's name)
 class Maximum(Function):
     """Elementwise max(x, y); at ties each side gets half the gradient."""
     saves = "inputs"
+    ufunc = np.maximum  # forward as a ufunc call: ag.compile writes it into buffers
     def forward(self, x, y): return np.maximum(x, y)
     def vjp(self, g, out, x, y):
         wx = (x > y) + 0.5 * (x == y)
@@ -228,6 +240,7 @@ def maximum(x, y): return Maximum()(x, y)
 class Minimum(Function):
     """Elementwise min(x, y); at ties each side gets half the gradient."""
     saves = "inputs"
+    ufunc = np.minimum  # forward as a ufunc call: ag.compile writes it into buffers
     def forward(self, x, y): return np.minimum(x, y)
     def vjp(self, g, out, x, y):
         wx = (x < y) + 0.5 * (x == y)

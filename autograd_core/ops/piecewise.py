@@ -25,6 +25,7 @@ class _Flat(Function):
 
 class Sign(_Flat):
     """-1, 0 or 1 (NaN for NaN)."""
+    ufunc = np.sign  # forward as a ufunc call: ag.compile writes it into buffers
     def forward(self, x): return np.sign(x)
 
 
@@ -32,6 +33,7 @@ def sign(x): return Sign()(x)
 
 
 class Floor(_Flat):
+    ufunc = np.floor  # forward as a ufunc call: ag.compile writes it into buffers
     def forward(self, x): return np.floor(x)
 
 
@@ -39,6 +41,7 @@ def floor(x): return Floor()(x)
 
 
 class Ceil(_Flat):
+    ufunc = np.ceil  # forward as a ufunc call: ag.compile writes it into buffers
     def forward(self, x): return np.ceil(x)
 
 
@@ -55,6 +58,7 @@ def round(x, decimals=0): return Round(int(decimals))(x)  # noqa: A001 (NumPy's 
 
 
 class Trunc(_Flat):
+    ufunc = np.trunc  # forward as a ufunc call: ag.compile writes it into buffers
     def forward(self, x): return np.trunc(x)
 
 
@@ -63,6 +67,7 @@ def trunc(x): return Trunc()(x)
 
 class FloorDivide(_Flat):
     """x // y (floor of the quotient): gradient 0 for both."""
+    ufunc = np.floor_divide  # forward as a ufunc call: ag.compile writes it into buffers
     def forward(self, x, y): return np.floor_divide(x, y)
 
 
@@ -73,6 +78,7 @@ class Remainder(Function):
     """x % y with the sign of y (NumPy's and PyTorch's `remainder`): x - floor(x / y) * y, so the
     gradients are 1 and -floor(x / y)."""
     saves = "inputs"
+    ufunc = np.remainder  # forward as a ufunc call: ag.compile writes it into buffers
     def forward(self, x, y): return np.remainder(x, y)
     def vjp(self, g, out, x, y): return g, -g * floor_divide(x, y)
 

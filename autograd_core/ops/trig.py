@@ -19,6 +19,7 @@ class Sin(Function):
     """sin(x)"""
     saves = "inputs"
     float_inputs = True
+    ufunc = np.sin  # forward as a ufunc call: ag.compile writes it into buffers
     def forward(self, x): return np.sin(x)
     def vjp(self, g, out, x): return (g * cos(x),)
 
@@ -30,6 +31,7 @@ class Cos(Function):
     """cos(x)"""
     saves = "inputs"
     float_inputs = True
+    ufunc = np.cos  # forward as a ufunc call: ag.compile writes it into buffers
     def forward(self, x): return np.cos(x)
     def vjp(self, g, out, x): return (-g * sin(x),)
 
@@ -41,6 +43,7 @@ class Tan(Function):
     """tan(x); its derivative 1 + tan(x)**2."""
     saves = "output"
     float_inputs = True
+    ufunc = np.tan  # forward as a ufunc call: ag.compile writes it into buffers
     def forward(self, x): return np.tan(x)
     def vjp(self, g, out, x): return (g * (1 + out * out),)
 
@@ -52,6 +55,7 @@ class Arcsin(Function):
     """arcsin(x) on [-1, 1]; the gradient is inf at +-1."""
     saves = "inputs"
     float_inputs = True
+    ufunc = np.arcsin  # forward as a ufunc call: ag.compile writes it into buffers
     def forward(self, x): return np.arcsin(x)
     def vjp(self, g, out, x): return (g / sqrt(1 - x * x),)
 
@@ -63,6 +67,7 @@ class Arccos(Function):
     """arccos(x) on [-1, 1]; the gradient is -inf at +-1."""
     saves = "inputs"
     float_inputs = True
+    ufunc = np.arccos  # forward as a ufunc call: ag.compile writes it into buffers
     def forward(self, x): return np.arccos(x)
     def vjp(self, g, out, x): return (-g / sqrt(1 - x * x),)
 
@@ -74,6 +79,7 @@ class Arctan(Function):
     """arctan(x)"""
     saves = "inputs"
     float_inputs = True
+    ufunc = np.arctan  # forward as a ufunc call: ag.compile writes it into buffers
     def forward(self, x): return np.arctan(x)
     def vjp(self, g, out, x): return (g / (1 + x * x),)
 
@@ -99,6 +105,7 @@ class Sinh(Function):
     """sinh(x)"""
     saves = "inputs"
     float_inputs = True
+    ufunc = np.sinh  # forward as a ufunc call: ag.compile writes it into buffers
     def forward(self, x): return np.sinh(x)
     def vjp(self, g, out, x): return (g * cosh(x),)
 
@@ -110,6 +117,7 @@ class Cosh(Function):
     """cosh(x)"""
     saves = "inputs"
     float_inputs = True
+    ufunc = np.cosh  # forward as a ufunc call: ag.compile writes it into buffers
     def forward(self, x): return np.cosh(x)
     def vjp(self, g, out, x): return (g * sinh(x),)
 
@@ -121,6 +129,7 @@ class Arcsinh(Function):
     """arcsinh(x)"""
     saves = "inputs"
     float_inputs = True
+    ufunc = np.arcsinh  # forward as a ufunc call: ag.compile writes it into buffers
     def forward(self, x): return np.arcsinh(x)
     def vjp(self, g, out, x): return (g / sqrt(x * x + 1),)
 
@@ -132,6 +141,7 @@ class Arccosh(Function):
     """arccosh(x) for x >= 1; the gradient is inf at 1."""
     saves = "inputs"
     float_inputs = True
+    ufunc = np.arccosh  # forward as a ufunc call: ag.compile writes it into buffers
     def forward(self, x): return np.arccosh(x)
     def vjp(self, g, out, x): return (g / (sqrt(x - 1) * sqrt(x + 1)),)
 
@@ -143,6 +153,7 @@ class Arctanh(Function):
     """arctanh(x) on (-1, 1)."""
     saves = "inputs"
     float_inputs = True
+    ufunc = np.arctanh  # forward as a ufunc call: ag.compile writes it into buffers
     def forward(self, x): return np.arctanh(x)
     def vjp(self, g, out, x): return (g / (1 - x * x),)
 
@@ -154,6 +165,7 @@ class Log1p(Function):
     """log(1 + x), exact for tiny x."""
     saves = "inputs"
     float_inputs = True
+    ufunc = np.log1p  # forward as a ufunc call: ag.compile writes it into buffers
     def forward(self, x): return np.log1p(x)
     def vjp(self, g, out, x): return (g / (1 + x),)
 
@@ -165,6 +177,7 @@ class Expm1(Function):
     """exp(x) - 1, exact for tiny x."""
     saves = "output"
     float_inputs = True
+    ufunc = np.expm1  # forward as a ufunc call: ag.compile writes it into buffers
     def forward(self, x): return np.expm1(x)
     def vjp(self, g, out, x): return (g * (out + 1),)
 
@@ -176,6 +189,7 @@ class Log2(Function):
     """log2(x)"""
     saves = "inputs"
     float_inputs = True
+    ufunc = np.log2  # forward as a ufunc call: ag.compile writes it into buffers
     def forward(self, x): return np.log2(x)
     def vjp(self, g, out, x): return (g / (x * _LN2),)
 
@@ -187,6 +201,7 @@ class Log10(Function):
     """log10(x)"""
     saves = "inputs"
     float_inputs = True
+    ufunc = np.log10  # forward as a ufunc call: ag.compile writes it into buffers
     def forward(self, x): return np.log10(x)
     def vjp(self, g, out, x): return (g / (x * _LN10),)
 
@@ -198,6 +213,7 @@ class Exp2(Function):
     """2 ** x"""
     saves = "output"
     float_inputs = True
+    ufunc = np.exp2  # forward as a ufunc call: ag.compile writes it into buffers
     def forward(self, x): return np.exp2(x)
     def vjp(self, g, out, x): return (g * out * _LN2,)
 
@@ -209,6 +225,7 @@ class LogAddExp(Function):
     """log(exp(x) + exp(y)) without overflow; the gradients are the two softmax weights."""
     saves = "both"
     float_inputs = True
+    ufunc = np.logaddexp  # forward as a ufunc call: ag.compile writes it into buffers
     def forward(self, x, y): return np.logaddexp(x, y)
     def vjp(self, g, out, x, y): return g * exp(x - out), g * exp(y - out)
 

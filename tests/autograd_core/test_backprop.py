@@ -94,3 +94,11 @@ def test_a_vjp_that_raises_leaves_its_node_usable_for_a_retained_second_backward
     assert w.grad is None  # nothing accumulated from the failed walk
     y.backward()
     np.testing.assert_allclose(w.grad.data, 6.0 * (1 - np.tanh(6.0 * np.array([1.0, 2.0])) ** 2))
+
+
+def test_a_gradient_that_a_vjp_gives_as_a_transposed_view_reaches_grad_row_major(rng):
+    x = ag.Tensor(rng.standard_normal((30, 5)))
+    W = ag.Tensor(rng.standard_normal((4, 5)), requires_grad=True)
+    (x @ W.T).sum().backward()
+    assert W.grad.data.flags.c_contiguous and W.grad.data.flags.owndata
+    np.testing.assert_allclose(W.grad.data, np.ones((30, 4)).T @ x.data, rtol=1e-12)

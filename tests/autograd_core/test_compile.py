@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 import autograd_core as ag
+import nn
 from tests.autograd_core.test_ops import CASES, IDS, inputs_for
 
 
@@ -235,3 +236,250 @@ def test_two_threads_replaying_one_compiled_function_get_their_own_results(rng):
         t.join()
     for a, out in zip(inputs, results):
         np.testing.assert_array_equal(out, np.tanh(a * w.data).sum(axis=0))
+
+
+# --- replays on buffers: ops that declare a ufunc run into preallocated arrays (out=) ---------
+
+def _sgd_steps(fn, params, args, compiled, steps=3, lr=0.05):
+    """Values and .grad of `steps` calls of fn(*args[i]), params updated in place between calls."""
+    params = [ag.Tensor(p.copy(), requires_grad=True) for p in params]
+    f = ag.compile(fn(params)) if compiled else fn(params)
+    history = []
+    for a in args[:steps]:
+        out = f(*a)
+        history.append((out.data.copy(), [p.grad.data.copy() for p in params]))
+        for p in params:
+            p.data -= lr * p.grad.data
+    return history, f
+
+
+def _chain(params):
+    (w,) = params
+
+    def step(x):
+        w.grad = None
+        y = x * w
+        for _ in range(4):
+            y = ag.log(ag.exp(y * 1.25 + 0.5)) * 0.8 - 0.4
+        out = (y * y).sum()
+        out.backward()
+        return out
+    return step
+
+
+def _mlp(params):
+    W1, b1, W2, b2 = params
+
+    def step(x, labels):
+        for p in params:
+            p.grad = None
+        h = ag.relu(x @ W1.T + b1)
+        loss = nn.cross_entropy(h @ W2.T + b2, labels)
+        loss.backward()
+        return loss
+    return step
+
+
+def _resnet(params):
+    *layers, omega = params
+
+    def step(X, c):
+        for p in params:
+            p.grad = None
+        y = X
+        for W, b in zip(layers[::2], layers[1::2]):
+            y = y + 0.1 * ag.tanh(y @ W.T + b)
+        z = ag.sigmoid(y @ omega)
+        cost = 0.5 * ((z - c) * (z - c)).sum()
+        cost.backward()
+        return cost
+    return step
+
+
+def _workload(name, rng, dtype=np.float64):
+    if name == "chain":
+        return _chain, [rng.standard_normal(16)], [(rng.standard_normal(16),) for _ in range(3)]
+    if name == "mlp":
+        params = [rng.standard_normal(s).astype(dtype) for s in ((32, 20), (32,), (10, 32), (10,))]
+        args = [(ag.Tensor(rng.random((64, 20)).astype(dtype)), rng.integers(0, 10, 64))
+                for _ in range(3)]
+        return _mlp, params, args
+    params = [a for _ in range(3) for a in (rng.standard_normal((4, 4)), rng.standard_normal(4))]
+    args = [(ag.Tensor(rng.standard_normal((200, 4))), rng.integers(0, 2, (200, 1)).astype(float))
+            for _ in range(3)]
+    return _resnet, params + [rng.standard_normal((4, 1))], args
+
+
+@pytest.mark.parametrize("name, dtype", [("chain", np.float64), ("mlp", np.float64),
+                                         ("mlp", np.float32), ("resnet", np.float64)])
+def test_a_replay_on_buffers_is_eager_execution_bit_for_bit_call_after_call(name, dtype, rng):
+    fn, params, args = _workload(name, rng, dtype)
+    eager, _ = _sgd_steps(fn, params, args, compiled=False)
+    replayed, f = _sgd_steps(fn, params, args, compiled=True)
+    (program,) = f.programs.values()
+    assert "out=buffer" in program.source and program.buffers  # buffers in use
+    assert "f" not in {line.split(" = ")[-1][:1] for line in program.source.splitlines()
+                       if "out=" in line}  # ufunc lines call NumPy directly
+    for (out_e, grads_e), (out_c, grads_c) in zip(eager, replayed):
+        np.testing.assert_array_equal(out_c, out_e)
+        for ge, gc in zip(grads_e, grads_c):
+            assert ge.dtype == gc.dtype
+            np.testing.assert_array_equal(gc, ge)
+
+
+def test_broadcasting_and_ops_without_a_ufunc_replay_between_buffered_ones(rng):
+    b = ag.Tensor(rng.standard_normal(3), requires_grad=True)
+
+    def step(x):
+        b.grad = None
+        y = ag.exp(x * b - 1.0)  # (4, 3) * (3,): the gradient of b is summed down
+        s = ag.sigmoid(y).sum(axis=0, keepdims=True)  # no ufunc: forward and vjp as they are
+        out = (ag.tanh(y / s) * 2.0 + y.mean()).sum()
+        out.backward()
+        return out
+
+    compiled = ag.compile(step)
+    for _ in range(3):
+        x = ag.Tensor(rng.standard_normal((4, 3)), requires_grad=True)
+        out_c = compiled(x)
+        got = (out_c.data, x.grad.data, b.grad.data)
+        x = ag.Tensor(x.data, requires_grad=True)
+        out_e = step(x)
+        for a, e in zip(got, (out_e.data, x.grad.data, b.grad.data)):
+            np.testing.assert_array_equal(a, e)
+    (program,) = compiled.programs.values()
+    assert "out=buffer" in program.source
+
+
+def test_results_and_grads_of_a_replay_are_never_a_buffer_that_the_next_call_writes(rng):
+    w = ag.Tensor(rng.standard_normal((3, 4)), requires_grad=True)
+
+    @ag.compile
+    def step(x):
+        w.grad = None
+        y = ag.exp(x * w + 1.0) * 2.0  # elementwise: each result could be a buffer
+        z = y - 3.0
+        out = (z * z).sum()
+        out.backward()
+        return y.T, z, out  # a view of one result, another result, the loss
+
+    first = [step(ag.Tensor(rng.standard_normal((3, 4)))) for _ in range(2)][-1]
+    held = [t.data.copy() for t in first], w.grad, w.grad.data.copy()
+    second = step(ag.Tensor(rng.standard_normal((3, 4))))
+    (program,) = step.programs.values()
+    assert program.buffers
+    for t, copy in zip(first, held[0]):
+        np.testing.assert_array_equal(t.data, copy)  # untouched by the next call
+    np.testing.assert_array_equal(held[1].data, held[2])
+    arrays = [t.data for t in first + second] + [held[1].data, w.grad.data]
+    for i, a in enumerate(arrays):
+        assert not any(np.shares_memory(a, buffer) for buffer in program.buffers)
+        assert not any(np.shares_memory(a, b) for b in arrays[i + 1:] if b is not a)
+
+
+def test_a_replay_holds_no_more_memory_at_its_peak_than_eager_execution(rng):
+    import tracemalloc
+
+    fn, params, args = _workload("mlp", rng)
+    params = [np.ascontiguousarray(np.repeat(params[0], 8, axis=1)), params[1], params[2],
+              params[3]]
+    args = [(ag.Tensor(np.repeat(x.data, 8, axis=1)[:, :160].repeat(40, axis=0)),
+             labels.repeat(40)) for x, labels in args]  # (2560, 160): arrays dominate
+
+    def peak(step, held=lambda: 0):
+        step(*args[0])
+        tracemalloc.start()
+        before = tracemalloc.get_traced_memory()[0]
+        step(*args[1])
+        top = tracemalloc.get_traced_memory()[1]
+        tracemalloc.stop()
+        return top - before + held()
+
+    leaves = [ag.Tensor(p, requires_grad=True) for p in params]
+    compiled = ag.compile(fn(leaves))
+    compiled(*args[2])  # the trace
+    eager = peak(fn([ag.Tensor(p, requires_grad=True) for p in params]))
+    replay = peak(compiled, lambda: sum(p.buffer_bytes for p in compiled.programs.values()))
+    assert replay <= 1.05 * eager
+
+
+def test_every_ufunc_an_op_declares_computes_its_forward_bit_for_bit(rng):
+    import autograd_core.ops as ops_package
+    import inspect
+    import pkgutil
+    import importlib
+
+    declared = []
+    for info in pkgutil.iter_modules(ops_package.__path__):
+        module = importlib.import_module(f"autograd_core.ops.{info.name}")
+        for _, cls in inspect.getmembers(module, inspect.isclass):
+            if issubclass(cls, ag.Function) and getattr(cls, "ufunc", None) is not None:
+                declared.append(cls)
+    assert len(set(declared)) >= 10
+    for cls in set(declared):
+        n = cls.ufunc.nin - len(getattr(cls, "ufunc_args", ()))
+        shapes = [(3, 4), (4, 5)] if cls.ufunc is np.matmul else [(3, 4), (4,)][:n]
+        for dtype in (np.float64, np.float32):
+            arrays = [(rng.random(s) + 0.5).astype(dtype) for s in shapes]
+            op = cls.__new__(cls)
+            with np.errstate(all="ignore"):  # outside some domains (arccosh): NaN on both sides
+                expected = op.forward(*arrays)
+                got = cls.ufunc(*arrays, *getattr(cls, "ufunc_args", ()),
+                                out=np.empty(np.shape(expected), np.result_type(expected)))
+            assert got.dtype == expected.dtype, cls.__name__
+            np.testing.assert_array_equal(got, expected, err_msg=cls.__name__)
+
+
+def test_an_op_that_keeps_arrays_replays_two_backwards_through_it(rng):
+    w = ag.Tensor(rng.standard_normal((5, 3)), requires_grad=True)
+
+    def step(x, labels):
+        w.grad = None
+        loss = nn.cross_entropy(ag.exp(x * w), labels)  # keeps exp and total for its vjp
+        loss.backward(retain_graph=True)
+        loss.backward()
+        return loss
+
+    compiled = ag.compile(step)
+    for _ in range(3):
+        x, labels = rng.standard_normal((5, 3)), rng.integers(0, 3, 5)
+        out = compiled(x, labels).data, w.grad.data
+        expected = step(x, labels).data, w.grad.data
+        np.testing.assert_array_equal(out[0], expected[0])
+        np.testing.assert_array_equal(out[1], expected[1])
+
+
+def test_a_subclass_that_overrides_forward_does_not_inherit_its_parents_ufunc(rng):
+    class MulPlusOne(ag.ops.elementwise.Mul):  # forward is no longer np.multiply
+        def forward(self, x, y):
+            return x * y + 1.0
+
+    def step(x):
+        out = MulPlusOne()(x, x).sum()
+        out.backward()
+        return out
+
+    compiled = ag.compile(step)
+    for _ in range(2):
+        x = ag.Tensor(rng.standard_normal(4), requires_grad=True)
+        np.testing.assert_array_equal(compiled(x).data, (x.data * x.data + 1.0).sum())
+    (program,) = compiled.programs.values()
+    assert "out=" not in program.source
+
+
+def test_a_buffer_has_the_layout_of_the_result_it_stands_for(rng):
+    """NumPy gives an elementwise result the layout of its inputs (a transpose: column-major),
+    and a reduction over it adds in memory order: a row-major buffer would change the last bit."""
+    w = ag.Tensor(rng.standard_normal((256, 256)))
+
+    def f(x):
+        y = ag.tanh(x * w.T + 1.0)  # column-major for a column-major x: w.T's layout
+        return y.sum(axis=1) * 2.0
+
+    compiled = ag.compile(f)
+    for layout in ("F", "F", "C", "C", "F"):  # an argument in another layout traces again
+        x = np.asarray(rng.standard_normal((256, 256)), order=layout)
+        np.testing.assert_array_equal(compiled(ag.Tensor(x)).data, f(ag.Tensor(x)).data)
+    assert len(compiled.programs) == 2
+    assert any(b.flags.f_contiguous and not b.flags.c_contiguous
+               for p in compiled.programs.values() for b in p.buffers)
