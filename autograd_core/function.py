@@ -169,9 +169,12 @@ class Function:
                 raise self._forward_error(e, arrays) from None
         if type(data) is not np.ndarray:
             data = np.asarray(data)  # a ufunc on 0-d arrays returns a NumPy scalar
+        record = record and _state.enabled
+        if not record and data.base is not None:  # a view (x.T, x[1:]): of an updatable leaf?
+            data = _unaliased(data, inputs)
         if _state.hooks:
             self._call_hooks(given, inputs, arrays, data)
-        if record and _state.enabled:
+        if record:
             return self._record(data, inputs, arrays)
         return Tensor._wrap(data)
 
@@ -392,6 +395,18 @@ class ReleasedLeaf(Tensor):
     def data(self):
         raise RuntimeError("this input's values were released by backward (only its shape, "
                            "dtype and name are kept); call backward(retain_graph=True) to keep them")
+
+
+def _unaliased(view, inputs):
+    """An unrecorded op's output that is a view: copied if it may share memory with a leaf that
+    can be updated in place (w.T of a w that needs no grad), whose update would otherwise change
+    what a graph built on the view saved. (Recorded views are safe: their node checks the
+    leaf's version in backward.) Views of op outputs, which never change, are kept."""
+    for x in inputs:
+        if isinstance(x, Tensor) and x._op is None and x._version >= 0 \
+                and np.may_share_memory(view, x._data):
+            return view.copy(order="K")  # the view's layout: later results do not change
+    return view
 
 
 def user_site() -> str:

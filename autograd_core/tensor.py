@@ -119,11 +119,12 @@ class Tensor:
 
     def detach(self) -> "Tensor":
         """The same values, cut from the graph, refusing in-place updates (update the original
-        leaf under no_grad). An op's output shares its array (it is never updated in place); a
-        leaf's array is copied, since the leaf may be updated in place after a graph saved the
-        detached values (PyTorch shares a version counter between the two instead)."""
+        leaf under no_grad). A leaf's array, or a view (of a leaf, maybe: w.T), is copied, since
+        the leaf may be updated in place after a graph saved the detached values (PyTorch shares
+        a version counter instead); an op's own output shares its array (it never changes)."""
         updatable = self._op is None and self._version >= 0
-        t = Tensor._wrap(self._data.copy() if updatable else self._data)
+        t = Tensor._wrap(self._data.copy() if updatable or self._data.base is not None
+                         else self._data)
         t._version = -1  # shares its array, or stands for one that does: no in-place updates
         return t
 

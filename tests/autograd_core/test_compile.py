@@ -470,7 +470,7 @@ def test_a_subclass_that_overrides_forward_does_not_inherit_its_parents_ufunc(rn
 def test_a_buffer_has_the_layout_of_the_result_it_stands_for(rng):
     """NumPy gives an elementwise result the layout of its inputs (a transpose: column-major),
     and a reduction over it adds in memory order: a row-major buffer would change the last bit."""
-    w = ag.Tensor(rng.standard_normal((256, 256)))
+    w = ag.Tensor(rng.standard_normal((256, 256)), requires_grad=True)  # w.T: a recorded view
 
     def f(x):
         y = ag.tanh(x * w.T + 1.0)  # column-major for a column-major x: w.T's layout
