@@ -70,34 +70,50 @@ def test_an_in_place_update_through_detach_of_a_saved_output_is_refused():
     np.testing.assert_allclose(w.grad.data, 1 - np.tanh(0.5) ** 2)
 
 
-def test_a_graph_that_saved_a_detached_leaf_keeps_its_values_when_the_leaf_is_updated():
-    # detach() of a leaf copies: an update of the leaf afterwards cannot reach the values the
-    # graph was built with (before, x.grad came out [2, 4] instead of [1, 2], silently)
+def _x_grad_when_w_is_updated_after_recording(w, saved_of):
+    """x.grad of sum(x * saved_of(w)) for x = [1, 1], with w doubled in place between the
+    forward and the backward: [1, 2] when the graph kept the values it was built with."""
     x = Tensor(np.ones(2), requires_grad=True)
-    w = Tensor(np.array([1.0, 2.0]), requires_grad=True)
-    y = (x * w.detach()).sum()
+    y = (x * saved_of(w)).sum()
     with ag.no_grad():
         w.mul_(2.0)
     y.backward()
-    np.testing.assert_array_equal(x.grad.data, [1.0, 2.0])
+    return x.grad.data
+
+
+# Each of these came out [2, 4] before, silently: the graph saw the update through a shared array.
+def test_a_graph_that_saved_a_detached_leaf_keeps_its_values_when_the_leaf_is_updated():
+    w = Tensor(np.array([1.0, 2.0]), requires_grad=True)  # detach() of a leaf copies
+    np.testing.assert_array_equal(_x_grad_when_w_is_updated_after_recording(w, Tensor.detach), [1, 2])
+
+
+def test_a_tensor_made_from_a_tensor_does_not_follow_its_in_place_updates():
+    w = Tensor(np.array([1.0, 2.0]), requires_grad=True)  # Tensor(w) copies, as torch.tensor(w)
+    np.testing.assert_array_equal(_x_grad_when_w_is_updated_after_recording(w, Tensor), [1, 2])
+
+
+def test_a_graph_that_saved_an_unrecorded_view_of_a_leaf_keeps_its_values_when_the_leaf_is_updated():
+    w = Tensor(np.array([1.0, 2.0]))  # needs no grad: w[0:2] is not recorded, and is copied
+    np.testing.assert_array_equal(
+        _x_grad_when_w_is_updated_after_recording(w, lambda w: w[0:2]), [1, 2])
+
+
+def test_a_graph_that_saved_a_detached_view_of_a_leaf_keeps_its_values_when_the_leaf_is_updated():
+    w = Tensor(np.array([[1.0, 2.0]]), requires_grad=True)
+    np.testing.assert_array_equal(
+        _x_grad_when_w_is_updated_after_recording(w, lambda w: w.reshape(2).detach()), [1, 2])
+
+
+def test_a_recorded_view_of_a_leaf_updated_in_place_is_refused_in_backward():
+    w = Tensor(np.array([1.0, 2.0]), requires_grad=True)  # its node checks w's version
+    with pytest.raises(RuntimeError, match="modified in place"):
+        _x_grad_when_w_is_updated_after_recording(w, lambda w: w[0:2])
 
 
 def test_a_detached_op_output_shares_its_array():
     x = Tensor(np.ones(3), requires_grad=True)
     y = x * 2.0
     assert np.shares_memory(y.detach().data, y.data)
-
-
-def test_a_tensor_made_from_a_tensor_does_not_follow_its_in_place_updates():
-    # Tensor(w) copies, as torch.tensor(w) does: an update of w cannot change the constant a
-    # graph saved (before, x.grad came out [2, 4] instead of [1, 2], silently)
-    x = Tensor(np.ones(2), requires_grad=True)
-    w = Tensor(np.array([1.0, 2.0]), requires_grad=True)
-    y = (x * Tensor(w)).sum()
-    with ag.no_grad():
-        w.mul_(2.0)
-    y.backward()
-    np.testing.assert_array_equal(x.grad.data, [1.0, 2.0])
 
 
 # --- casts to non-float dtypes ----------------------------------------------------------------
@@ -125,38 +141,6 @@ def test_a_python_int_keeps_a_uint8_tensor_uint8():
     u = Tensor(np.array([250], np.uint8))
     out = u + 10
     assert out.dtype == np.uint8, f"uint8 + 10 gave {out.dtype} {out.data}"
-
-
-def test_a_graph_that_saved_an_unrecorded_view_of_a_leaf_keeps_its_values_when_the_leaf_is_updated():
-    # w[0:2] of a w that needs no grad is not recorded: it is copied, so that updating w in place
-    # afterwards cannot reach the values the graph was built with (before: x.grad [2, 4], silently)
-    x = Tensor(np.ones(2), requires_grad=True)
-    w = Tensor(np.array([1.0, 2.0]))
-    y = (x * w[0:2]).sum()
-    with ag.no_grad():
-        w.mul_(2.0)
-    y.backward()
-    np.testing.assert_array_equal(x.grad.data, [1.0, 2.0])
-
-
-def test_a_graph_that_saved_a_detached_view_of_a_leaf_keeps_its_values_when_the_leaf_is_updated():
-    x = Tensor(np.ones(2), requires_grad=True)
-    w = Tensor(np.array([[1.0, 2.0]]), requires_grad=True)
-    y = (x * w.reshape(2).detach()).sum()
-    with ag.no_grad():
-        w.mul_(2.0)
-    y.backward()
-    np.testing.assert_array_equal(x.grad.data, [1.0, 2.0])
-
-
-def test_a_recorded_view_of_a_leaf_updated_in_place_is_refused_in_backward():
-    x = Tensor(np.ones(2), requires_grad=True)
-    w = Tensor(np.array([1.0, 2.0]), requires_grad=True)
-    y = (x * w[0:2]).sum()
-    with ag.no_grad():
-        w.mul_(2.0)
-    with pytest.raises(RuntimeError, match="modified in place"):
-        y.backward()
 
 
 def test_an_unrecorded_view_of_a_recorded_output_shares_its_array():
