@@ -15,7 +15,7 @@ from autograd_core.creation import (
     eye, linspace,
     arange, full, ones, ones_like, rand, randn, tensor, zeros, zeros_like,
 )
-from autograd_core.function import Function, NotSavedError
+from autograd_core.function import Function, Node, NotSavedError
 from autograd_core.checks import (
     assert_grads_close, check_graph, compare_grads, gradcheck, gradgradcheck,
 )
@@ -45,7 +45,7 @@ from autograd_core.viz import draw, to_dot
 __version__ = "0.1.0"
 
 __all__ = [
-    "Tensor", "Function", "NotSavedError", "grad", "compile", "CompileWarning", "func", "no_grad", "enable_grad", "set_grad_enabled",
+    "Tensor", "Function", "Node", "NotSavedError", "grad", "compile", "CompileWarning", "func", "no_grad", "enable_grad", "set_grad_enabled",
     "is_grad_enabled", "name_scope", "current_scope", "detect_anomaly", "is_anomaly_enabled",
     "record_sites", "keep_values", "gradcheck", "gradgradcheck", "check_graph", "compare_grads", "assert_grads_close",
     "tensor", "zeros", "ones", "full", "zeros_like", "ones_like", "arange", "randn", "rand",

@@ -58,7 +58,7 @@ def _walk(roots, seeds, retain_graph, create_graph, keep=(), trace=None):
                 if gx.shape != x.shape or gx.dtype != x.dtype:
                     gx = _fit(gx, x, node, trace)
                 if anomaly and node is not None:
-                    check_finite(node, "backward", gx, [g])
+                    check_finite(node.function, "backward", gx, [g])
                 k = id(x)
                 if k in grads:
                     grads[k] = _add(grads[k], gx, trace)
@@ -89,7 +89,7 @@ def _fit(gx, x, node, trace=None):
         try:
             fitted = sum_to_shape(gx, x.shape)
         except ValueError as e:
-            raise ValueError(f"{type(node).__name__}.vjp: {e}") from None
+            raise ValueError(f"{node.name}.vjp: {e}") from None
     fitted = fitted if fitted.dtype == x.dtype else fitted.astype(x.dtype)
     if trace is not None:
         trace.backward_step(_fit, (gx, x, node), fitted)

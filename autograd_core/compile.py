@@ -193,6 +193,9 @@ class Trace:
             return
         names = []
         for x, g, a in zip(inputs, given, arrays):
+            if isinstance(a, np.generic):  # a number, as its op gets it: a constant of the program
+                names.append(self.names.get(id(a)) or self._bind(a, self._object(a, "c")))
+                continue
             name = self._input(x, g)
             if a is not x._data:  # a real-valued op takes integers as float64
                 name = self._bind(a, f"{name}.astype(float64)")
@@ -230,7 +233,7 @@ class Trace:
         out = "NOT_SAVED" if node.saved_output is None else self._name(node.saved_output)
         ins = (["NOT_SAVED"] * len(node.inputs) if node.saved_inputs is None
                else [self._name(a) for a in node.saved_inputs])
-        call = f"{self._object(node.vjp, 'b')}({', '.join([self._name(g), out, *ins])})"
+        call = f"{self._object(node.function.vjp, 'b')}({', '.join([self._name(g), out, *ins])})"
         targets = []
         for gx in gxs:
             if gx is None or id(gx) in self.names:  # no gradient, or one the program has
@@ -241,8 +244,8 @@ class Trace:
                 self.arrays.append(gx)
         if any(t != "_" for t in targets):  # else it computes nothing the program reads
             self.lines.append(f"{', '.join(targets)}, = {call}")
-        if node.kept:
-            self.released[id(node)] = (len(self.lines) - 1, node)  # after its last vjp: program()
+        if node.function.kept:  # dropped after its last vjp: program()
+            self.released[id(node)] = (len(self.lines) - 1, node.function)
 
     def backward_step(self, fn, args, result):
         """A gradient summed down to its input's shape (fit), or two gradients added."""

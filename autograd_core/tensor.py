@@ -46,14 +46,14 @@ class Tensor:
         return t
 
     @staticmethod
-    def _node(data, op):
-        """The output of the recorded op `op` (its node in the graph), around an ndarray."""
+    def _node(data, node):
+        """The output of a recorded op, whose graph node is `node`, around an ndarray."""
         t = _new(Tensor)
         t._data = data
         t._grad = None
         t.requires_grad = True
         t._name = None
-        t._op = op
+        t._op = node
         t._version = 0
         return t
 
@@ -108,8 +108,8 @@ class Tensor:
     size = property(lambda self: self._data.size)
     dtype = property(lambda self: self._data.dtype)
     is_leaf = property(lambda self: self._op is None)
-    op = property(lambda self: self._op, doc="The recorded op (Function) that made this tensor: "
-                  "its node in the graph, whose `inputs` lead on (None for a leaf).")
+    op = property(lambda self: self._op, doc="The graph's node (function.Node) of the op that "
+                  "made this tensor: its `function`, and `inputs` that lead on (None for a leaf).")
 
     def item(self):
         return self._read("t.item()").item()
@@ -177,7 +177,7 @@ class Tensor:
         extra = f", dtype={self.dtype}" if self.dtype not in (np.float64, np.int64, np.bool_) else ""
         if self._op is not None:
             extra += (", graph released by backward" if self._op.released
-                      else f", op={type(self._op).__name__}")
+                      else f", op={self._op.name}")
         elif self.requires_grad:
             extra += ", requires_grad=True"
         if self.name:
@@ -312,7 +312,7 @@ def _inplace(x, y, op, update, symbol):
         return op(x, y)
     if x._op is not None:
         raise RuntimeError(
-            f"`t {symbol} ...` under no_grad() on a tensor computed by {type(x._op).__name__}: "
+            f"`t {symbol} ...` under no_grad() on a tensor computed by {x._op.name}: "
             f"updating it in place would make gradients through it wrong; write `t = t "
             f"{symbol[:-1]} ...` for a new tensor")
     if x.requires_grad and recording:

@@ -15,6 +15,7 @@ import numpy as np
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
 import autograd_core as ag
+from autograd_core.backprop import topological_order
 
 MODES = {"off": None, "record_sites": ag.record_sites, "detect_anomaly": ag.detect_anomaly}
 
@@ -51,13 +52,7 @@ def cases(rng):
 
 def count_ops(t):
     """The number of ops recorded in t's graph."""
-    seen, stack = set(), [t]
-    while stack:
-        node = stack.pop()
-        if node.op is not None and id(node) not in seen:
-            seen.add(id(node))
-            stack.extend(node.inputs)
-    return len(seen)
+    return len(topological_order([t]))
 
 
 def main():

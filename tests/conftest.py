@@ -16,7 +16,7 @@ def _recorded_ops(out):
     ops, stack, seen = [], [out.op] if out.op is not None else [], set()
     while stack:
         node = stack.pop()
-        if id(node) not in seen and isinstance(node, ag.Function):
+        if id(node) not in seen and isinstance(node, ag.Node):
             seen.add(id(node))
             ops.append(node)
             stack.extend(node.inputs)

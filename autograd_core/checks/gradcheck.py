@@ -126,7 +126,7 @@ def _entry_failure(out, i, x, a, n, bad, full, phi_at, atol, rtol):
     k, j, count = bad
     where_out = (f"output element {_index(k, out.shape)}" if full
                  else "the output (weighted by fixed random weights)")
-    made_by = f" (made by {type(out.op).__name__})" if out.op is not None else ""
+    made_by = f" (made by {out.op.name})" if out.op is not None else ""
     text = (f"gradient of {where_out}{made_by} with respect to {_label(i, x)} at index "
             f"{_index(j, x.shape)}: " + _values(a[k, j], n[k, j], atol, rtol)
             + f"; {count} of {n.size} entries differ")
@@ -196,7 +196,7 @@ def _explain(f, xs, failure, eps, atol, rtol, seed):
     if inner is not None:
         node, dt = inner
         lines.append(
-            f"likely cause: f computes in {dt} inside ({type(node).__name__} makes a {dt} "
+            f"likely cause: f computes in {dt} inside ({node.name} makes a {dt} "
             f"tensor of shape {node.shape}): its rounding, about {np.finfo(dt).eps:.1g} relative, "
             f"swamps finite differences with eps={eps:g}; compute in float64 to check it")
         return "\n".join(lines)

@@ -118,12 +118,12 @@ def check_graph(output, eps=1e-6, atol=1e-5, rtol=1e-3, seed=0, raise_on_error=F
 
 def _check_node(position, node, rng, eps, atol, rtol):
     """The NodeCheck of one op: its vjp against finite differences of its forward, in float64."""
-    op = copy.copy(node)  # forward may keep state on self (a shape): leave the recorded op alone
+    op = copy.copy(node.function)  # forward may keep state on self (a shape): leave it alone
     inputs = node.inputs  # per input: its node or the leaf, each with shape, dtype, requires_grad
 
     def result(status, err, detail, cause=""):
-        return NodeCheck(position, type(op).__name__, tuple(x.shape for x in inputs), status, err,
-                         detail, cause, op.site, ".".join(op.scope))
+        return NodeCheck(position, node.name, tuple(x.shape for x in inputs), status, err,
+                         detail, cause, node.site, ".".join(node.scope))
 
     arrays = [np.array(a, np.float64, order="C") if a.dtype.kind == "f" else a
               for a in node.saved_inputs]

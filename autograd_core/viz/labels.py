@@ -8,7 +8,7 @@ collapsed module's box says how many ops and parameters it holds.
 
 import numpy as np
 
-from autograd_core.function import Function, ReleasedLeaf
+from autograd_core.function import Function, Node, ReleasedLeaf
 from autograd_core.tensor import Tensor
 from autograd_core.viz.view import module_name
 
@@ -34,20 +34,20 @@ def value_attrs(node, scalar_graph):
     fields.append(data if isinstance(data, str) else _summary(data, "data"))
     if node.grad is not None:
         fields.append(_summary(node.grad, "grad"))
-    role = ("output" if node.is_output else "intermediate" if isinstance(item, Function)
+    role = ("output" if node.is_output else "intermediate" if isinstance(item, Node)
             else "parameter" if item.requires_grad else "constant")
     finite = isinstance(data, str) or _is_finite(data)
     return {"label": _record(fields), "shape": "record", **_STYLE[role],
             **({} if finite and _is_finite(node.grad) else _RED)}
 
 
-def op_attrs(op, folded):
-    """The label of a recorded op: its class name, 0-d constants and short parameters."""
-    label = type(op).__name__
-    if any(id(x) in folded for x in op.inputs):
-        args = (_number(x.data) if id(x) in folded else "·" for x in op.inputs)
+def op_attrs(node, folded):
+    """The label of a recorded op (its Node): its class name, 0-d constants, short parameters."""
+    label = node.name
+    if any(id(x) in folded for x in node.inputs):
+        args = (_number(x.data) if id(x) in folded else "·" for x in node.inputs)
         label += "(" + ", ".join(args) + ")"
-    for key, value in vars(op).items():
+    for key, value in vars(node.function).items():
         text = (str(value) if isinstance(value, (int, float, str, tuple, np.dtype))
                 else type(value).__name__ if isinstance(value, Function) else "")
         # what the engine sets on every op (scope, site, ...) and what forward keeps for the vjp

@@ -1,6 +1,6 @@
 """The graph as a view to draw: one small Node record per drawn node, and the edges between them.
 
-Per recorded op (a Function node) the view has an op node, keyed f"op{id(op)}", and a value node
+Per recorded op (a function.Node) the view has an op node, keyed f"op{id(op)}", and a value node
 for its output, keyed id(op); per leaf Tensor a value node keyed id(leaf), except 0-d constants,
 which are folded into the label of the op that took them. Keys are in walk order, nearest the
 outputs first (breadth-first, no recursion, so any depth works).
@@ -13,14 +13,14 @@ from typing import NamedTuple
 import numpy as np
 
 from autograd_core import backprop
-from autograd_core.function import Function
+from autograd_core.function import Node as OpNode
 from autograd_core.tensor import Tensor
 
 
 class Node(NamedTuple):
     """One drawn node: an op, or a value (a leaf, or the output of an op)."""
 
-    item: Function | Tensor  # the op (of an op node, or of the value it output), or the leaf
+    item: OpNode | Tensor  # the op (of an op node, or of the value it output), or the leaf
     is_op: bool
     scope: tuple  # the module it was made in; a leaf's: the longest shared by the ops using it
     value: np.ndarray | None = None  # a value node's data where the graph still holds it
@@ -62,10 +62,10 @@ def view_of(outputs, grads: bool) -> View:
     nodes, edges = {}, []
     for item in items:
         if id(item) not in folded:
-            scope = item.scope if isinstance(item, Function) else leaf_scope.get(id(item), ())
+            scope = item.scope if isinstance(item, OpNode) else leaf_scope.get(id(item), ())
             nodes[id(item)] = Node(item, False, scope, values.get(id(item)),
                                    gradients.get(id(item)), id(item) in output_ids)
-        if isinstance(item, Function):
+        if isinstance(item, OpNode):
             nodes[f"op{id(item)}"] = Node(item, True, item.scope)
             edges.append((f"op{id(item)}", id(item)))
             edges.extend((id(x), f"op{id(item)}") for x in item.inputs if id(x) not in folded)
@@ -81,7 +81,7 @@ def _walk(outputs):
         if id(item) not in seen:
             seen.add(id(item))
             order.append(item)
-            queue.extend(item.inputs if isinstance(item, Function) else ())
+            queue.extend(item.inputs if isinstance(item, OpNode) else ())
     return order
 
 
@@ -90,7 +90,7 @@ def _known_values(items):
     or by an op that took it as input."""
     values = {}
     for op in items:
-        if isinstance(op, Function):
+        if isinstance(op, OpNode):
             if op.saved_output is not None:
                 values[id(op)] = op.saved_output
             for x, a in zip(op.inputs, op.saved_inputs or ()):
@@ -103,7 +103,7 @@ def _leaf_scopes(items):
     """id(leaf) -> the longest scope shared by the ops that use it."""
     leaf_scope = {}
     for op in items:
-        for x in op.inputs if isinstance(op, Function) else ():
+        for x in op.inputs if isinstance(op, OpNode) else ():
             if isinstance(x, Tensor):
                 s = leaf_scope.get(id(x), op.scope)
                 leaf_scope[id(x)] = _common_prefix(s, op.scope)
@@ -119,7 +119,7 @@ def _gradients(outputs, items):
     roots = [t for t in outputs if t.requires_grad]
     if not roots:
         return {}
-    if any(isinstance(item, Function) and item.released for item in items):
+    if any(isinstance(item, OpNode) and item.released for item in items):
         raise RuntimeError("grads=True computes gradients through the graph, but a backward "
                            "released it: draw before backward, or use backward(retain_graph=True)")
     seeds = [np.ones(t.shape, dtype=t.dtype) for t in roots]

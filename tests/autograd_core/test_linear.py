@@ -21,7 +21,7 @@ def layer(rng, n=6, d_in=3, d_out=4):
 def test_activation_is_applied_inside_one_node_that_keeps_no_pre_activation(activation, rng):
     x, w, b = layer(rng)
     out = ag.linear(x, w, b, activation=activation)
-    assert isinstance(out.op, ag.ops.Affine)
+    assert isinstance(out.op.function, ag.ops.Affine)
     assert all(a is e for a, e in zip(out.op.inputs, (x, w, b))) and len(out.op.inputs) == 3
 
 
@@ -63,7 +63,7 @@ def test_output_and_input_gradient_keep_the_input_dtype_and_shape(rng):
 def test_residual_linear_is_one_node_on_its_three_inputs(rng):
     x, w, b = layer(rng, d_out=3)
     out = ag.residual_linear(x, w, b, step=0.1, activation="tanh")
-    assert isinstance(out.op, ag.ops.ResidualAffine)
+    assert isinstance(out.op.function, ag.ops.ResidualAffine)
     assert all(a is e for a, e in zip(out.op.inputs, (x, w, b))) and len(out.op.inputs) == 3
 
 
@@ -81,7 +81,7 @@ def test_residual_linear_gives_the_values_and_gradients_of_the_separate_ops(acti
 def test_residual_linear_releases_its_kept_activation_with_the_graph(rng):
     x, w, b = layer(rng, d_out=3)
     out = ag.residual_linear(x, w, b, step=0.1, activation="tanh")
-    kept = weakref.ref(out.op.activation_out)
+    kept = weakref.ref(out.op.function.activation_out)
     out.sum().backward()
     assert kept() is None and w.grad is not None
 

@@ -385,7 +385,7 @@ def test_second_derivative_matches_finite_differences(case, rng):
 
 def op_classes_in(t):
     """The Function subclasses recorded in t's graph."""
-    return {type(node) for node in topological_order([t])}
+    return {type(node.function) for node in topological_order([t])}
 
 
 def test_table_covers_every_op_class(rng):
