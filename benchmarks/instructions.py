@@ -7,7 +7,8 @@ counted under valgrind's callgrind.
 The chain (x * 0.9 + 0.1).tanh() repeated 300 times, forward and backward, on 0-d and (16,)
 tensors. Each figure is the difference between a process that runs the chain 4 times and one
 that runs it 0 times (same imports, same warm-up), divided by the ops run: instructions per op,
-forward and backward apart. One BLAS thread (an idle OpenBLAS thread spins and would be counted).
+forward and backward apart. One BLAS thread (an idle OpenBLAS thread spins and would be counted),
+one hash seed.
 Needs `valgrind` (apt-get install valgrind); about a minute per figure.
 """
 
@@ -42,7 +43,10 @@ for _ in range(repeats):
 
 def instructions(engine, shape, repeats, backward):
     """The instructions callgrind counts for one child process."""
-    env = dict(os.environ, PYTHONPATH=engine, OPENBLAS_NUM_THREADS="1", OMP_NUM_THREADS="1")
+    # one BLAS thread, and one hash seed: set and dict orders, and with them when the garbage
+    # collector runs, differ between processes otherwise (±5 % of the count)
+    env = dict(os.environ, PYTHONPATH=engine, OPENBLAS_NUM_THREADS="1", OMP_NUM_THREADS="1",
+               PYTHONHASHSEED="0")
     with tempfile.TemporaryDirectory() as tmp:
         script = os.path.join(tmp, "chain.py")
         with open(script, "w") as f:

@@ -44,7 +44,12 @@ class MatMul(Function):
             gx = (y2 @ g2.T).T
         else:
             gx = g2 @ y2.swapaxes(-1, -2)
-        gy = x2.swapaxes(-1, -2) @ g2 if need[1] else None
+        if not need[1]:
+            gy = None
+        elif g2.ndim == 2 and y.ndim == 2 and _column_major(y):  # y = W.T: then W's gradient
+            gy = (g2.T @ x2).T  # comes out of Transpose's vjp row-major, as .grad wants it
+        else:
+            gy = x2.swapaxes(-1, -2) @ g2
         if x.ndim == 1 and gx is not None:
             gx = gx.reshape(gx.shape[:-2] + gx.shape[-1:])
         if y.ndim == 1 and gy is not None:
@@ -53,6 +58,11 @@ class MatMul(Function):
 
 
 def matmul(x, y): return MatMul()(x, y)
+
+
+def _column_major(a):
+    """True for an ndarray laid out column-major only (a transposed view, as W.T)."""
+    return isinstance(a, np.ndarray) and a.flags.f_contiguous and not a.flags.c_contiguous
 
 
 class Affine(Function):

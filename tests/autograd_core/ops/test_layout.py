@@ -23,6 +23,15 @@ def test_the_input_gradient_of_a_product_is_column_major_with_numpys_values(rng)
     np.testing.assert_allclose(gW, x.T @ g, rtol=1e-14)
 
 
+def test_a_transposed_weight_gets_a_column_major_gradient_so_the_weight_gets_a_row_major_one(rng):
+    x, W, g = rng.standard_normal((50, 4)), rng.standard_normal((3, 4)), rng.standard_normal((50, 3))
+    _, gWT = MatMul().vjp(g, NOT_SAVED, x, W.T)
+    assert gWT.T.flags.c_contiguous  # Transpose's vjp hands W this, with no copy for .grad
+    np.testing.assert_allclose(gWT, x.T @ g, rtol=1e-14)
+    _, gW = MatMul().vjp(g, NOT_SAVED, x, W.T.copy())  # a row-major operand: a row-major gradient
+    assert gW.flags.c_contiguous
+
+
 def test_adding_matrices_of_opposite_layouts_gives_a_column_major_sum(rng):
     c = rng.standard_normal((50, 4))
     f = np.asfortranarray(rng.standard_normal((50, 4)))
