@@ -109,7 +109,14 @@ def _signature(value):
     except TypeError:
         raise TypeError(f"compile: an argument of type {type(value).__name__} is neither an "
                         "array nor hashable; pass arrays, Tensors, numbers or tuples") from None
-    return ("value", type(value), value)
+    return ("value", type(value), _value_key(value))
+
+
+def _value_key(value):
+    """`value` as a cache key: 0.0 == -0.0, yet x * -0.0 is -0.0, so a zero is keyed by its repr."""
+    if isinstance(value, tuple):
+        return tuple(_value_key(v) for v in value)
+    return repr(value) if isinstance(value, (float, complex, np.inexact)) and not value else value
 
 
 class Trace:

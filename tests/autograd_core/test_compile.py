@@ -179,6 +179,15 @@ def test_anomaly_mode_runs_the_function_eagerly():
     assert not f.programs
 
 
+@pytest.mark.parametrize("wrap", [lambda c: c, lambda c: (c,)], ids=["number", "tuple"])
+def test_a_negative_zero_argument_gets_its_own_program(wrap):
+    # 0.0 == -0.0 (and hashes alike), yet x * -0.0 is -0.0: 1 / (x * c) is inf or -inf
+    f = ag.compile(lambda x, c: 1.0 / (x * (c[0] if isinstance(c, tuple) else c)))
+    x = ag.Tensor([1.0, 2.0])
+    np.testing.assert_array_equal(f(x, wrap(0.0)).data, [np.inf, np.inf])
+    np.testing.assert_array_equal(f(x, wrap(-0.0)).data, [-np.inf, -np.inf])
+
+
 def test_an_argument_that_is_not_an_array_or_hashable_is_refused():
     f = ag.compile(lambda x, options: x * 2.0)
     with pytest.raises(TypeError, match="neither an array nor hashable"):
