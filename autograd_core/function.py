@@ -73,7 +73,7 @@ _PACKAGE_DIR = os.path.dirname(os.path.abspath(__file__))
 _ERRORS = (ValueError, TypeError, IndexError, OverflowError)  # a bad input, named by _forward_error
 _CREATED = itertools.count(1)  # numbers the recorded nodes: each after its inputs (Python's GIL
 # makes next() atomic, so threads recording at once still get distinct, increasing numbers)
-_FLOATS, _INTS = {}, {}  # dtype -> {number: (its constant Tensor, its NumPy scalar)}
+_NUMBERS = {int: {}, float: {}, complex: {}}  # type -> dtype -> {number: (Tensor, NumPy scalar)}
 _FIRST_ONLY = (True, False)  # needs_input_grad of `x * 0.9`
 
 
@@ -237,7 +237,7 @@ class Function:
         """(constant Tensor, the value the forward gets) for a non-Tensor operand: numbers and
         float arrays take a float tensor's dtype, a Python number is shared (_number).
         Non-numeric operands (strings, objects) are refused."""
-        if type(x) is float or type(x) is int:
+        if type(x) is float or type(x) is int or type(x) is complex:
             return _number(x, dtype)
         a = np.asarray(x)
         if a.dtype.kind not in "biufc":
@@ -273,7 +273,6 @@ class Node:
     released = property(lambda self: self.saved is None, doc="True once a backward has run it")
     site = property(lambda self: self.function.site, doc="where the op was created (record_sites)")
     scope = property(lambda self: self.function.scope, doc="the name scopes it was recorded in")
-    kept = property(lambda self: self.function.kept)
 
     @property
     def output_name(self):
@@ -429,20 +428,20 @@ def _number(x, dtype):
     """(read-only constant Tensor, NumPy scalar) for the Python number x beside a tensor of
     `dtype`, made once and shared: `x * 0.9` allocates nothing, and its vjp multiplies by a
     NumPy scalar (on 0-d gradients NumPy's scalar math, ~10x faster than a 0-d array's ufunc)."""
-    by_dtype = _FLOATS if type(x) is float else _INTS  # apart: 1 == 1.0
+    by_dtype = _NUMBERS[type(x)]  # apart: 1 == 1.0 == 1 + 0j
     numbers = by_dtype.get(dtype)
     if numbers is None:
         numbers = by_dtype[dtype] = {}
-    key = x if x else repr(x)  # 0.0 == -0.0, yet x * -0.0 is -0.0 for x > 0
+    # 0.0 == -0.0 and 1 + 0j == 1 - 0j, yet x * -0.0 is -0.0 for x > 0: signed zeros apart
+    key = x if x and type(x) is not complex else repr(x)
     constant = numbers.get(key)
     if constant is None:
         if len(numbers) > 4096:
             numbers.clear()
-        # NumPy's rule for a Python number: it takes the tensor's dtype where it can (uint8 + 10
-        # stays uint8, 300 overflows); a float beside integers is float64
-        same_kind = dtype.kind == "f" or dtype.kind in "iu" and type(x) is int
-        value = dtype.type(x) if same_kind else np.float64(x) if type(x) is float else np.int_(x)
-        a = np.array(value)
+        # NumPy's rule for a Python number beside an array: the array's dtype where it can hold
+        # it (uint8 + 10 stays uint8, + 300 overflows; float32 * 1j is complex64), else NumPy's
+        # default of its kind (int8 * 2.5 is float64)
+        a = np.array(np.result_type(dtype, x).type(x))
         a.flags.writeable = False
         t = Tensor._wrap(a)
         t._version = -1  # never updated: backward need not check it

@@ -13,6 +13,16 @@ def test_float32_survives_python_number_constants():
     assert y.dtype == np.float32
 
 
+@pytest.mark.parametrize("dtype, number", [
+    (np.complex64, 2.5), (np.complex64, 2), (np.complex64, 1j), (np.float32, 1j), (np.float16, 1j),
+    (np.int8, 2.5), (np.bool_, 2), (np.uint8, 10), (np.float16, 3),
+])
+def test_a_python_number_gives_numpys_result_dtype(dtype, number):
+    a = np.ones(3, dtype)
+    assert (Tensor(a) * number).dtype == (a * number).dtype
+    assert (number * Tensor(a)).dtype == (number * a).dtype
+
+
 def test_float32_survives_float64_array_constants():
     x = Tensor(np.ones(3, dtype=np.float32), requires_grad=True)
     assert (x * np.array([1.0, 2.0, 3.0])).dtype == np.float32
