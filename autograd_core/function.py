@@ -141,6 +141,9 @@ class Function:
 
     def __call__(self, *inputs):
         """Run the op; record it when grad mode is on and an input requires grad."""
+        if self.recorded:  # a new call would overwrite what its forward kept for the vjp
+            raise RuntimeError(f"this {type(self).__name__} instance was already recorded: "
+                               "an op instance runs once, create a new one for each call")
         given = inputs
         if len(inputs) == 1 and isinstance(inputs[0], Tensor):  # most ops: a plain call
             x = inputs[0]
@@ -361,9 +364,6 @@ class Node:
 
 def _record(function, data, inputs, arrays):
     """The node of `function`'s output `data`: edges to the inputs, the saved arrays, its order."""
-    if function.recorded:
-        raise RuntimeError(f"this {type(function).__name__} instance was already recorded: "
-                           "an op instance runs once, create a new one for each call")
     function.recorded = True
     node = _new(Node)
     node.function = function

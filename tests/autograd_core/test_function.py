@@ -125,6 +125,19 @@ def test_saves_must_be_one_of_the_four_words():
             saves = "input"
 
 
+def test_a_recorded_op_instance_refuses_an_unrecorded_call_too(rng):
+    # A second call under no_grad overwrote what the forward kept for the recorded vjp (the
+    # activation ResidualAffine keeps): the gradient was silently computed from other inputs
+    x, W, b = (Tensor(rng.standard_normal(s), requires_grad=True) for s in [(5, 3), (3, 3), (3,)])
+    op = ag.ops.ResidualAffine(0.5, ag.ops.Tanh())
+    y = op(x, W, b)
+    with ag.no_grad(), pytest.raises(RuntimeError, match="an op instance runs once"):
+        op(Tensor(rng.standard_normal((5, 3))), W, b)
+    y.sum().backward()
+    expected = ag.grad(ag.ops.ResidualAffine(0.5, ag.ops.Tanh())(x, W, b).sum(), [W])[0]
+    np.testing.assert_allclose(W.grad.data, expected.data, rtol=1e-12)
+
+
 def test_an_op_instance_records_once():
     op = ag.ops.Exp()
     x = Tensor(1.0, requires_grad=True)
