@@ -41,7 +41,7 @@ import warnings
 import numpy as np
 
 from autograd_core import backprop
-from autograd_core.function import _PACKAGE_DIR, NOT_SAVED, user_site
+from autograd_core.function import _PACKAGE_DIR, NOT_SAVED, number_key, user_site
 from autograd_core.grad_mode import state as _state
 from autograd_core.tensor import Tensor
 
@@ -113,10 +113,10 @@ def _signature(value):
 
 
 def _value_key(value):
-    """`value` as a cache key: 0.0 == -0.0, yet x * -0.0 is -0.0, so a zero is keyed by its repr."""
+    """`value` as a cache key (function.number_key: signed zeros apart), tuples item by item."""
     if isinstance(value, tuple):
         return tuple(_value_key(v) for v in value)
-    return repr(value) if isinstance(value, (float, complex, np.inexact)) and not value else value
+    return number_key(value) if isinstance(value, (float, complex, np.inexact)) else value
 
 
 class Trace:

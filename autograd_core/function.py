@@ -432,8 +432,7 @@ def _number(x, dtype):
     numbers = by_dtype.get(dtype)
     if numbers is None:
         numbers = by_dtype[dtype] = {}
-    # 0.0 == -0.0 and 1 + 0j == 1 - 0j, yet x * -0.0 is -0.0 for x > 0: signed zeros apart
-    key = x if x and type(x) is not complex else repr(x)
+    key = number_key(x)
     constant = numbers.get(key)
     if constant is None:
         if len(numbers) > 4096:
@@ -447,6 +446,12 @@ def _number(x, dtype):
         t._version = -1  # never updated: backward need not check it
         constant = numbers[key] = (t, a[()])
     return constant
+
+
+def number_key(x):
+    """A number as a cache key: 0.0 == -0.0 and 1 + 0j == 1 - 0j (and hash alike), yet x * -0.0
+    is -0.0 for x > 0 (1 / it: -inf), so zeros and complex numbers are keyed by their repr."""
+    return x if x and type(x) is not complex and not isinstance(x, np.complexfloating) else repr(x)
 
 
 def _unaliased(view, inputs):

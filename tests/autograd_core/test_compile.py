@@ -188,6 +188,13 @@ def test_a_negative_zero_argument_gets_its_own_program(wrap):
     np.testing.assert_array_equal(f(x, wrap(-0.0)).data, [-np.inf, -np.inf])
 
 
+def test_complex_arguments_with_signed_zero_parts_get_their_own_programs():
+    f = ag.compile(lambda x, c: c / x)  # complex(1, 0.0) == complex(1, -0.0); c / x keeps the sign
+    x = ag.Tensor([1.0, 2.0])
+    assert not np.signbit(f(x, complex(1, 0.0)).data.imag).any()
+    assert np.signbit(f(x, complex(1, -0.0)).data.imag).all()
+
+
 def test_an_argument_that_is_not_an_array_or_hashable_is_refused():
     f = ag.compile(lambda x, options: x * 2.0)
     with pytest.raises(TypeError, match="neither an array nor hashable"):
