@@ -59,6 +59,7 @@ ndarray.
 
 import functools
 import itertools
+from collections import defaultdict
 import os
 import sys
 
@@ -73,7 +74,9 @@ _PACKAGE_DIR = os.path.dirname(os.path.abspath(__file__))
 _ERRORS = (ValueError, TypeError, IndexError, OverflowError)  # a bad input, named by _forward_error
 _CREATED = itertools.count(1)  # numbers the recorded nodes: each after its inputs (Python's GIL
 # makes next() atomic, so threads recording at once still get distinct, increasing numbers)
-_NUMBERS = {int: {}, float: {}, complex: {}}  # type -> dtype -> {number: (Tensor, NumPy scalar)}
+# type -> dtype -> {number_key(number): (Tensor, NumPy scalar)}: see _number
+_NUMBERS = {int: defaultdict(dict), float: defaultdict(dict), complex: defaultdict(dict)}
+_FLOATS = _NUMBERS[float]  # (read directly by _operands's short cut for `x * 0.9`)
 _FIRST_ONLY = (True, False)  # needs_input_grad of `x * 0.9`
 
 
@@ -166,17 +169,15 @@ class Function:
         if type(data) is not np.ndarray:
             data = np.asarray(data)  # a ufunc on 0-d arrays returns a NumPy scalar
         enabled, hooks, extras = _state.per_op  # this thread's switches, in one read
-        record = record and enabled
-        if not record and data.base is not None:  # a view (x.T, x[1:]): of an updatable leaf?
+        if record and enabled:
+            if hooks:
+                self._call_hooks(given, inputs, arrays, data)
+            return Tensor._node(data, _record(self, data, inputs, arrays, extras))
+        if data.base is not None:  # a view (x.T, x[1:]): of an updatable leaf?
             data = _unaliased(data, inputs)
         if hooks:
             self._call_hooks(given, inputs, arrays, data)
-        if not record:
-            return Tensor._wrap(data)
-        node = _record(self, data, inputs, arrays)
-        if extras:
-            self._record_extras(node, arrays, data)
-        return Tensor._node(data, node)
+        return Tensor._wrap(data)
 
     def _operands(self, inputs):
         """(inputs as Tensors, the values the forward gets, whether one requires grad).
@@ -186,14 +187,21 @@ class Function:
         short cut (a resnet step spends 5 % of the engine's time less)."""
         if len(inputs) == 2:  # the usual `x + y`, `x * 0.9` and `0.5 * x`
             x, y = inputs
-            if isinstance(x, Tensor) and isinstance(y, Tensor) and not self.float_inputs:
-                return inputs, (x._data, y._data), x.requires_grad or y.requires_grad
-            if type(y) is float and isinstance(x, Tensor) and x._data.dtype.kind == "f":
-                c, value = _number(y, x._data.dtype)
-                return (x, c), (x._data, value if x._data.ndim == 0 else c._data), x.requires_grad
-            if type(x) is float and isinstance(y, Tensor) and y._data.dtype.kind == "f":
-                c, value = _number(x, y._data.dtype)
-                return (c, y), (value if y._data.ndim == 0 else c._data, y._data), y.requires_grad
+            if isinstance(x, Tensor):
+                a = x._data
+                if type(y) is float:
+                    dtype = a.dtype
+                    if dtype.kind == "f":
+                        c, value = _FLOATS[dtype].get(y or repr(y)) or _number(y, dtype)
+                        return (x, c), (a, value if a.ndim == 0 else c._data), x.requires_grad
+                elif isinstance(y, Tensor) and not self.float_inputs:
+                    return inputs, (a, y._data), x.requires_grad or y.requires_grad
+            elif type(x) is float and isinstance(y, Tensor):
+                b = y._data
+                dtype = b.dtype
+                if dtype.kind == "f":
+                    c, value = _FLOATS[dtype].get(x or repr(x)) or _number(x, dtype)
+                    return (c, y), (value if b.ndim == 0 else c._data, b), y.requires_grad
         tensors, arrays = list(inputs), list(inputs)
         dtype = None
         for x in tensors:
@@ -224,7 +232,7 @@ class Function:
     def _record_extras(self, node, arrays, data):
         """What keep_values, record_sites and name scopes add to a recorded op."""
         if _state.keep_values:
-            node.saved = (data, *arrays)
+            node.out, node.saved = data, arrays
         if _state.scope:
             self.scope = _state.scope
         if _state.sites:
@@ -266,14 +274,17 @@ class Node:
     It holds the `function` that ran (the op, with its attributes), per input the node that made
     it or the leaf Tensor itself (`inputs`), (leaf, its version when used) for each leaf input
     (`versions`: an in-place update after that is refused), the output's `shape` and `dtype`, its
-    place in creation order (after its inputs': backward runs the latest first), and `saved`, the
-    vjp's arguments after g: (output, *inputs) with NOT_SAVED for what the op's `saves` does not
-    name, None once a backward (without retain_graph) has run it. One class with slots for every
+    place in creation order (after its inputs': backward runs the latest first), and what the
+    vjp reads: `out`, the output array, and `saved`, the input arrays, each NOT_SAVED where the
+    op's `saves` does not name it; both None once a backward (without retain_graph) ran it. The
+    saved arrays are held apart from the edges, in the tuple the forward got: NumPy arrays are
+    not tracked by Python's garbage collector, nor then is that tuple, so that a long graph
+    costs the collector three objects per node (function, node, edges). One class with slots for every
     op: the engine's reads and writes of these fields are as cheap as Python's attributes get
     (an attribute of objects of many classes, such as the ops, costs three to four times that).
     """
 
-    __slots__ = ("function", "inputs", "versions", "shape", "dtype", "saved", "order",
+    __slots__ = ("function", "inputs", "versions", "shape", "dtype", "out", "saved", "order",
                  "requires_grad", "__weakref__")  # requires_grad: always True (a leaf's is read alike)
 
     name = property(lambda self: type(self.function).__name__, doc="the op's class name")
@@ -299,13 +310,14 @@ class Node:
         saved, versions, inputs = self.saved, self.versions, self.inputs
         if saved is None or versions:
             self._check_usable()
+        out = self.out
         if create_graph:
-            saved = self._saved_as_tensors()
+            out, saved = self._saved_as_tensors()
         function = self.function
         try:
-            gxs = function.vjp(g, *saved)
+            gxs = function.vjp(g, out, *saved)
         except (NotSavedError, TypeError, AttributeError) as e:
-            if any(a is NOT_SAVED for a in saved):
+            if out is NOT_SAVED or any(a is NOT_SAVED for a in saved):
                 raise NotSavedError(f"{self.name}.vjp used an array its op does not save "
                                     f"(saves = {function.saves!r}): {e}") from None
             raise
@@ -315,7 +327,7 @@ class Node:
             if versions or function.kept:
                 self.release()
             else:  # all that release() would do
-                self.saved = None
+                self.out = self.saved = None
         return zip(inputs, gxs)
 
     def _check_usable(self):
@@ -333,18 +345,17 @@ class Node:
                     "the forward again after the update")
 
     def _saved_as_tensors(self):
-        """(output, *inputs) for a vjp under create_graph: the saved arrays as Tensors linked to
+        """(output, inputs) for a vjp under create_graph: the saved arrays as Tensors linked to
         their nodes, so that the vjp is recorded; NOT_SAVED for what was not saved."""
-        out, *inputs = self.saved
-        out = out if out is NOT_SAVED else Tensor._node(out, self)
-        return (out, *(a if a is NOT_SAVED else e if isinstance(e, Tensor) else Tensor._node(a, e)
-                       for e, a in zip(self.inputs, inputs)))
+        out = self.out if self.out is NOT_SAVED else Tensor._node(self.out, self)
+        return out, tuple(a if a is NOT_SAVED else e if isinstance(e, Tensor) else
+                          Tensor._node(a, e) for e, a in zip(self.inputs, self.saved))
 
     def release(self):
         """Drop what only backward needed (backward without retain_graph): the saved arrays, the
         `kept` ones, and the edges to leaves that need no gradient, which become descriptions of
         their shape, dtype and name. The structure stays, for pictures and messages."""
-        self.saved = None
+        self.out = self.saved = None
         for name in self.function.kept:
             setattr(self.function, name, None)
         if self.versions:  # some inputs are leaves
@@ -355,38 +366,46 @@ class Node:
     @property
     def saved_output(self):
         """The output array kept for the vjp; None when not saved, or released by backward."""
-        saved = self.saved
-        return None if saved is None or saved[0] is NOT_SAVED else saved[0]
+        out = self.out
+        return None if out is None or out is NOT_SAVED else out
 
     @property
     def saved_inputs(self):
         """The input arrays kept for the vjp; None when not saved, or released by backward."""
         saved = self.saved
-        return None if saved is None or len(saved) > 1 and saved[1] is NOT_SAVED else saved[1:]
+        return None if saved is None or saved[0] is NOT_SAVED else saved
 
     def __repr__(self):
         return repr(self.function)
 
 
-def _record(function, data, inputs, arrays):
-    """The node of `function`'s output `data`: edges to the inputs, the saved arrays, its order."""
+def _record(function, data, inputs, arrays, extras):
+    """The node of `function`'s output `data`: edges to the inputs, the saved arrays, its order
+    (and what `extras`, the debugging switches, add)."""
     function.recorded = True
     node = _new(Node)
     node.function = function
-    if len(inputs) == 1:  # most ops: no loop
+    n = len(inputs)
+    if n == 1:  # most ops: no loop
         x = inputs[0]
-        if x._op is None:
+        edge = x._op
+        if edge is None:
             node.inputs = (x,)
             node.versions = ((x, x._version),)
         else:
-            node.inputs = (x._op,)
+            node.inputs = (edge,)
             node.versions = ()
-    elif len(inputs) == 2 and inputs[1]._version < 0 and not inputs[1].requires_grad:
+    elif n == 2 and inputs[1]._version < 0 and not inputs[1].requires_grad:
         # `x * 0.9`: a shared number constant (version -1, as a detached tensor, which may
         # then be made to require grad: that one takes _link's path, and gets its gradient)
         x, c = inputs
-        node.inputs = (x._op or x, c)
-        node.versions = ((x, x._version),) if x._op is None else ()
+        edge = x._op
+        if edge is None:
+            node.inputs = (x, c)
+            node.versions = ((x, x._version),)
+        else:
+            node.inputs = (edge, c)
+            node.versions = ()
         function.needs_input_grad = _FIRST_ONLY  # (x is what requires grad)
     else:
         _link(node, inputs)
@@ -395,9 +414,22 @@ def _record(function, data, inputs, arrays):
     node.order = next(_CREATED)
     node.requires_grad = True
     saves_output, saves_inputs = function._saving
-    node.saved = ((data if saves_output else NOT_SAVED),) + (
-        arrays if saves_inputs else (NOT_SAVED,) * len(arrays))
+    node.out = data if saves_output else NOT_SAVED
+    node.saved = arrays if saves_inputs else _UNSAVED[len(arrays)]
+    if extras:
+        function._record_extras(node, arrays, data)
     return node
+
+
+class _Unsaved(dict):
+    """n -> (NOT_SAVED,) * n, made once for each number of inputs."""
+
+    def __missing__(self, n):
+        self[n] = unsaved = (NOT_SAVED,) * n
+        return unsaved
+
+
+_UNSAVED = _Unsaved()
 
 
 def _link(node, inputs):
@@ -437,10 +469,7 @@ def _number(x, dtype):
     """(read-only constant Tensor, NumPy scalar) for the Python number x beside a tensor of
     `dtype`, made once and shared: `x * 0.9` allocates nothing, and its vjp multiplies by a
     NumPy scalar (on 0-d gradients NumPy's scalar math, ~10x faster than a 0-d array's ufunc)."""
-    by_dtype = _NUMBERS[type(x)]  # apart: 1 == 1.0 == 1 + 0j
-    numbers = by_dtype.get(dtype)
-    if numbers is None:
-        numbers = by_dtype[dtype] = {}
+    numbers = _NUMBERS[type(x)][dtype]  # types apart: 1 == 1.0 == 1 + 0j
     key = number_key(x)
     constant = numbers.get(key)
     if constant is None:
