@@ -253,13 +253,6 @@ class Tensor:
     def __ne__(self, other): return self._read("t != ...") != np.asarray(other)
     __hash__ = None  # elementwise == makes tensors unhashable; the engine keys nodes by id()
 
-    def exp(self): return ops.exp(self)
-    def log(self): return ops.log(self)
-    def sqrt(self): return ops.sqrt(self)
-    def tanh(self): return ops.tanh(self)
-    def sigmoid(self): return ops.sigmoid(self)
-    def relu(self): return ops.relu(self)
-    def abs(self): return ops.abs(self)
     def clip(self, a_min, a_max): return ops.clip(self, a_min, a_max)
     def sum(self, axis=None, keepdims=False): return ops.sum(self, axis=axis, keepdims=keepdims)
     def mean(self, axis=None, keepdims=False): return ops.mean(self, axis=axis, keepdims=keepdims)
@@ -284,8 +277,6 @@ class Tensor:
     def argmax(self, axis=None, keepdims=False): return ops.argmax(self, axis=axis, keepdims=keepdims)
     def argmin(self, axis=None, keepdims=False): return ops.argmin(self, axis=axis, keepdims=keepdims)
     def squeeze(self, axis=None): return ops.squeeze(self, axis=axis)
-    def sin(self): return ops.sin(self)
-    def cos(self): return ops.cos(self)
     T = property(lambda self: ops.transpose(self))
     mT = property(lambda self: ops.swapaxes(self, -1, -2))
 
@@ -334,8 +325,12 @@ def _inplace(x, y, op, update, symbol):
 from autograd_core import backprop, numpy_api, ops  # noqa: E402
 from autograd_core.grad_mode import state as _state  # noqa: E402
 
-# The operators are the ops' functions themselves (one Python call less than a method wrapping them).
+# The operators and the one-argument methods (t.tanh()) are the ops' functions themselves: one
+# Python call less than a method wrapping them.
 Tensor.__add__, Tensor.__sub__, Tensor.__mul__, Tensor.__truediv__ = (
     ops.add, ops.subtract, ops.multiply, ops.divide)
 Tensor.__pow__, Tensor.__matmul__, Tensor.__neg__, Tensor.__abs__, Tensor.__getitem__ = (
     ops.power, ops.matmul, ops.negative, ops.abs, ops.getitem)
+Tensor.exp, Tensor.log, Tensor.sqrt, Tensor.tanh, Tensor.sigmoid, Tensor.relu, Tensor.abs = (
+    ops.exp, ops.log, ops.sqrt, ops.tanh, ops.sigmoid, ops.relu, ops.abs)
+Tensor.sin, Tensor.cos = ops.sin, ops.cos
