@@ -207,7 +207,7 @@ class Trace:
             if a is not x._data:  # a real-valued op takes integers as float64
                 name = self._bind(a, f"{name}.astype(float64)")
             names.append(name)
-        ufunc = _declared_ufunc(type(op))
+        ufunc = _declared(type(op), "forward", "ufunc")
         if ufunc is not None and type(data) is np.ndarray and data.base is None:
             # the op's forward is ufunc(*arrays, *ufunc_args) (the op contract): called directly,
             # into a buffer of the program where one is free (program() decides, _buffered)
@@ -234,12 +234,15 @@ class Trace:
         return self
 
     def vjp(self, node, g, gxs):
-        """A node's vjp ran on its saved arrays: one statement; its gradients, new variables."""
+        """A node's vjp ran on its saved arrays: its ufunc calls, where its op declares that they
+        are all it does (_captured), else one statement calling it; its gradients, variables."""
         if self.abandoned:
             return
         out = "NOT_SAVED" if node.saved_output is None else self._name(node.saved_output)
         ins = (["NOT_SAVED"] * len(node.inputs) if node.saved_inputs is None
                else [self._name(a) for a in node.saved_inputs])
+        if _declared(type(node.function), "vjp", "vjp_ufuncs") and self._captured(node, g, gxs):
+            return
         call = f"{self._object(node.function.vjp, 'b')}({', '.join([self._name(g), out, *ins])})"
         targets = []
         for gx in gxs:
@@ -254,11 +257,52 @@ class Trace:
         if node.function.kept:  # dropped after its last vjp: program()
             self.released[id(node)] = (len(self.lines) - 1, node.function)
 
+    def _captured(self, node, g, gxs):
+        """Run the vjp again on arrays that report each ufunc call (_Reporting), and make each
+        call a ufunc line of the program (written into buffers as forward's are). Only for
+        arrays of one dimension or more (on 0-d ones the vjp does NumPy's scalar math) and only
+        where the calls give every gradient bit for bit as the vjp's own run did: else False,
+        and nothing is added."""
+        out = NOT_SAVED if node.saved_output is None else node.saved_output
+        args = [g, out, *(node.saved_inputs or [NOT_SAVED] * len(node.inputs))]
+        if type(g) is not np.ndarray or g.ndim == 0 or not all(
+                a is NOT_SAVED or type(a) is np.ndarray for a in args):
+            return False
+        calls = _Calls([a for a in args if a is not NOT_SAVED])
+        traced = [a if a is NOT_SAVED else calls.reporting(a) for a in args]
+        try:
+            results = node.function.vjp(*traced)
+        except _NotCaptured:
+            return False
+        if type(results) is not tuple or len(results) != len(gxs):
+            return False
+        ends = [calls.end(r, gx) for r, gx in zip(results, gxs)]
+        if any(end is False for end in ends):
+            return False
+        names = [self._name(a) for a in calls.arguments]  # then each call's result's
+        for ufunc, operands, result in calls.made:
+            call = ", ".join(names[o] if type(o) is int else self._object(o[0], "c")
+                             for o in operands)
+            names.append(self._bind(result, f"{self._object(ufunc, 'u')}({call})"))
+            self.into[len(self.lines) - 1] = (names[-1], ufunc.signature is None)
+        for end, gx in zip(ends, gxs):  # each gradient: the variable of the call that made it
+            if end is not None:  # (its array now the vjp's own: the id of the other, freed, is
+                i = int(names[end][1:])  # no name any more, so that no later array gets it)
+                self.names.pop(id(self.arrays[i]), None)
+                self.names[id(gx)], self.arrays[i] = names[end], gx
+        if node.function.kept:  # dropped after its last vjp: program()
+            self.released[id(node)] = (len(self.lines) - 1, node.function)
+        return True
+
     def backward_step(self, fn, args, result):
         """A gradient summed down to its input's shape (fit), or two gradients added."""
         if self.abandoned:
             return
-        if fn is np.add:
+        if fn is np.add and type(result) is np.ndarray and result.ndim:  # a ufunc line: buffered
+            self._bind(result, f"{self._object(np.add, 'u')}({self._name(args[0])}, "
+                               f"{self._name(args[1])})")
+            self.into[len(self.lines) - 1] = (self.names[id(result)], True)
+        elif fn is np.add:
             self._bind(result, f"{self._name(args[0])} + {self._name(args[1])}")
         else:
             gx, x, node = args
@@ -434,14 +478,94 @@ _VARIABLE = re.compile(r"\bv\d+\b")
 
 
 @functools.lru_cache(maxsize=None)
-def _declared_ufunc(cls):
-    """The ufunc an op class declares for its forward (the op contract), or None. Only a
-    declaration beside the forward it describes counts: a subclass that overrides forward does
-    not inherit its parent's."""
+def _declared(cls, method, declaration):
+    """What an op class declares about its `method` (the op contract: `ufunc` for forward,
+    `vjp_ufuncs` for vjp), or None. Only a declaration beside the method it describes counts:
+    a subclass that overrides the method does not inherit its parent's."""
     for klass in cls.__mro__:
-        if "forward" in vars(klass):
-            return vars(klass).get("ufunc")
+        if method in vars(klass):
+            return vars(klass).get(declaration)
     return None
+
+
+class _NotCaptured(Exception):
+    """A vjp being captured did something other than ufunc calls (Trace._captured)."""
+
+
+class _Calls:
+    """The ufunc calls of one vjp run on _Reporting arrays. Operands are numbered: the vjp's
+    array arguments first, then each call's result; `made` holds (ufunc, operands, result),
+    an operand being such a number or (a Python number of the vjp's code,)."""
+
+    def __init__(self, arguments):
+        self.arguments = arguments  # the arrays the vjp was given (NOT_SAVED left out)
+        self.number = {}  # id(reporting view) -> its operand number
+        self.views = []  # the reporting views, kept alive while their ids number them
+        self.made = []
+
+    def reporting(self, array):
+        """`array` as a _Reporting view, numbered next."""
+        view = array.view(_Reporting)
+        view.calls = self
+        self.number[id(view)] = len(self.views)
+        self.views.append(view)
+        return view
+
+    def call(self, ufunc, method, inputs, kwargs):
+        if method != "__call__" or kwargs or ufunc.nout != 1:
+            raise _NotCaptured  # a reduction, out=, where=: not a plain call
+        operands, values = [], []
+        for a in inputs:
+            if isinstance(a, _Reporting) and id(a) in self.number:
+                operands.append(self.number[id(a)])
+                values.append(a.view(np.ndarray))
+            elif type(a) in (int, float, bool, complex):  # a number in the vjp's code
+                operands.append((a,))  # (apart from the operand numbers)
+                values.append(a)
+            else:
+                raise _NotCaptured  # an array from elsewhere (an op's attribute)
+        result = ufunc(*values)
+        if type(result) is not np.ndarray:  # a NumPy scalar (0-d operands only)
+            raise _NotCaptured
+        self.made.append((ufunc, operands, result))
+        return self.reporting(result)
+
+    def end(self, result, gx):
+        """The operand number of a gradient the vjp returned; None for no gradient or for an
+        argument passed through; False where it is not what the vjp's own run returned."""
+        if result is None or gx is None:
+            return None if result is gx else False
+        k = self.number.get(id(result)) if isinstance(result, _Reporting) else None
+        if k is None:
+            return False
+        if k < len(self.arguments):  # passed through: the own run handed out that very array
+            return None if gx is self.arguments[k] else False
+        made = self.made[k - len(self.arguments)][2]
+        same = (type(gx) is np.ndarray and gx.shape == made.shape and gx.dtype == made.dtype
+                and gx.strides == made.strides and gx.tobytes() == made.tobytes())
+        return k if same else False
+
+
+class _Reporting(np.ndarray):
+    """An array of a vjp under capture: its ufunc calls go to `calls`; anything else that makes
+    an array from it or reads its values (a view, a method, a NumPy function, an element)
+    stops the capture, so no value-dependent branch is baked into the program."""
+
+    def __array_ufunc__(self, ufunc, method, *inputs, **kwargs):
+        return self.calls.call(ufunc, method, inputs, kwargs)
+
+    def __array_function__(self, func, types, args, kwargs):
+        raise _NotCaptured
+
+    def __array_finalize__(self, obj):
+        if isinstance(obj, _Reporting):
+            raise _NotCaptured
+
+    def _refuse(self, *args, **kwargs):
+        raise _NotCaptured
+
+    __getitem__ = __setitem__ = __float__ = __int__ = __complex__ = __index__ = _refuse
+    __bool__ = __iter__ = __array__ = item = tolist = tobytes = _refuse
 
 
 def _complement(spans, n):

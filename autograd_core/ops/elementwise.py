@@ -12,6 +12,7 @@ class Add(Function):
     of a few elements (2x slower for (2000, 4)), and every later layer would pay it again."""
     saves = "nothing"
     ufunc = np.add  # the values of forward in any layout: compile writes it into buffers
+    vjp_ufuncs = True  # its vjp: ufunc calls only (compile replays them into buffers)
 
     def forward(self, x, y):
         if isinstance(x, np.ndarray) and isinstance(y, np.ndarray) and x.ndim == 2 \
@@ -46,6 +47,7 @@ class Sub(Function):
     """x - y"""
     saves = "nothing"
     ufunc = np.subtract  # forward as a ufunc call: ag.compile writes it into buffers
+    vjp_ufuncs = True  # its vjp: ufunc calls only (compile replays them into buffers)
     def forward(self, x, y): return x - y
     def vjp(self, g, out, x, y):  # x - 0.4: no gradient computed for the constant
         return g, (-g if (self.needs_input_grad or (True, True))[1] else None)
@@ -58,6 +60,7 @@ class Mul(Function):
     """x * y; a constant factor (x * 0.9) gets no gradient computed."""
     saves = "inputs"
     ufunc = np.multiply  # forward as a ufunc call: ag.compile writes it into buffers
+    vjp_ufuncs = True  # its vjp: ufunc calls only (compile replays them into buffers)
     def forward(self, x, y): return x * y
     def vjp(self, g, out, x, y):
         need_x, need_y = self.needs_input_grad or (True, True)
@@ -71,6 +74,7 @@ class Div(Function):
     """x / y"""
     saves = "both"  # y, and the output for d/dy = -out / y
     ufunc = np.divide  # forward as a ufunc call: ag.compile writes it into buffers
+    vjp_ufuncs = True  # its vjp: ufunc calls only (compile replays them into buffers)
     def forward(self, x, y): return x / y
     def vjp(self, g, out, x, y):
         need_x, need_y = self.needs_input_grad or (True, True)
@@ -84,6 +88,7 @@ class Neg(Function):
     """-x"""
     saves = "nothing"
     ufunc = np.negative  # forward as a ufunc call: ag.compile writes it into buffers
+    vjp_ufuncs = True  # its vjp: ufunc calls only (compile replays them into buffers)
     def forward(self, x): return -x
     def vjp(self, g, out, x): return (-g,)
 
@@ -118,6 +123,7 @@ class Exp(Function):
     """exp(x)"""
     saves = "output"
     ufunc = np.exp  # forward as a ufunc call: ag.compile writes it into buffers
+    vjp_ufuncs = True  # its vjp: ufunc calls only (compile replays them into buffers)
     float_inputs = True
     def forward(self, x): return np.exp(x)
     def vjp(self, g, out, x): return (g * out,)
@@ -130,6 +136,7 @@ class Log(Function):
     """log(x); log(0) = -inf with gradient inf, as in NumPy."""
     saves = "inputs"
     ufunc = np.log  # forward as a ufunc call: ag.compile writes it into buffers
+    vjp_ufuncs = True  # its vjp: ufunc calls only (compile replays them into buffers)
     float_inputs = True
     def forward(self, x): return np.log(x)
     def vjp(self, g, out, x): return (g / x,)
@@ -142,6 +149,7 @@ class Sqrt(Function):
     """sqrt(x); sqrt(0) = 0 with gradient inf."""
     saves = "output"
     ufunc = np.sqrt  # forward as a ufunc call: ag.compile writes it into buffers
+    vjp_ufuncs = True  # its vjp: ufunc calls only (compile replays them into buffers)
     float_inputs = True
     def forward(self, x): return np.sqrt(x)
     def vjp(self, g, out, x): return (g / (2 * out),)
@@ -154,6 +162,7 @@ class Tanh(Function):
     """tanh(x); its derivative 1 - out ** 2 (NumPy squares twice as fast as it multiplies)."""
     saves = "output"
     ufunc = np.tanh  # forward as a ufunc call: ag.compile writes it into buffers
+    vjp_ufuncs = True  # its vjp: ufunc calls only (compile replays them into buffers)
     float_inputs = True
     def forward(self, x): return np.tanh(x)
     def vjp(self, g, out, x): return (g * (1 - out ** 2),)
@@ -195,6 +204,7 @@ class Relu(Function):
     """max(x, 0); the gradient at 0 is taken as 0 (read off the output: x > 0 exactly where out > 0)."""
     saves = "output"
     ufunc, ufunc_args = np.maximum, (0,)  # forward as a ufunc call: np.maximum(x, 0)
+    vjp_ufuncs = True  # its vjp: ufunc calls only (compile replays them into buffers)
     def forward(self, x): return np.maximum(x, 0)
     def vjp(self, g, out, x): return (g * (out > 0),)
 
