@@ -238,11 +238,17 @@ class Trace:
         are all it does (_captured), else one statement calling it; its gradients, variables."""
         if self.abandoned:
             return
+        if not (_declared(type(node.function), "vjp", "vjp_ufuncs")
+                and self._captured(node, g, gxs)):
+            self._vjp_call(node, g, gxs)
+        if node.function.kept:  # dropped after its last vjp: program()
+            self.released[id(node)] = (len(self.lines) - 1, node.function)
+
+    def _vjp_call(self, node, g, gxs):
+        """The vjp as one statement of the program."""
         out = "NOT_SAVED" if node.saved_output is None else self._name(node.saved_output)
         ins = (["NOT_SAVED"] * len(node.inputs) if node.saved_inputs is None
                else [self._name(a) for a in node.saved_inputs])
-        if _declared(type(node.function), "vjp", "vjp_ufuncs") and self._captured(node, g, gxs):
-            return
         call = f"{self._object(node.function.vjp, 'b')}({', '.join([self._name(g), out, *ins])})"
         targets = []
         for gx in gxs:
@@ -254,8 +260,6 @@ class Trace:
                 self.arrays.append(gx)
         if any(t != "_" for t in targets):  # else it computes nothing the program reads
             self.lines.append(f"{', '.join(targets)}, = {call}")
-        if node.function.kept:  # dropped after its last vjp: program()
-            self.released[id(node)] = (len(self.lines) - 1, node.function)
 
     def _captured(self, node, g, gxs):
         """Run the vjp again on arrays that report each ufunc call (_Reporting), and make each
@@ -272,11 +276,11 @@ class Trace:
         traced = [a if a is NOT_SAVED else calls.reporting(a) for a in args]
         try:
             results = node.function.vjp(*traced)
-        except _NotCaptured:
-            return False
-        if type(results) is not tuple or len(results) != len(gxs):
-            return False
-        ends = [calls.end(r, gx) for r, gx in zip(results, gxs)]
+        except Exception:  # _NotCaptured, or anything else a reporting array made it do:
+            return False  # the vjp replays whole, as it ran
+        ends = ([calls.end(r, gx) for r, gx in zip(results, gxs)]
+                if type(results) is tuple and len(results) == len(gxs) else [False])
+        calls.views.clear()  # (each view refers to calls: no cycle left for the collector)
         if any(end is False for end in ends):
             return False
         names = [self._name(a) for a in calls.arguments]  # then each call's result's
@@ -290,8 +294,6 @@ class Trace:
                 i = int(names[end][1:])  # no name any more, so that no later array gets it)
                 self.names.pop(id(self.arrays[i]), None)
                 self.names[id(gx)], self.arrays[i] = names[end], gx
-        if node.function.kept:  # dropped after its last vjp: program()
-            self.released[id(node)] = (len(self.lines) - 1, node.function)
         return True
 
     def backward_step(self, fn, args, result):
