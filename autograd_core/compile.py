@@ -276,8 +276,8 @@ class Trace:
         traced = [a if a is NOT_SAVED else calls.reporting(a) for a in args]
         try:
             results = node.function.vjp(*traced)
-        except Exception:  # _NotCaptured, or anything else a reporting array made it do:
-            return False  # the vjp replays whole, as it ran
+        except Exception:  # noqa: BLE001 (_NotCaptured, or whatever a reporting array led to:
+            return False  # the vjp replays whole, as it ran)
         ends = ([calls.end(r, gx) for r, gx in zip(results, gxs)]
                 if type(results) is tuple and len(results) == len(gxs) else [False])
         calls.views.clear()  # (each view refers to calls: no cycle left for the collector)
