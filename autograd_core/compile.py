@@ -9,16 +9,18 @@ replay that as straight-line NumPy code on new arrays: no Tensors, nodes or heap
         return loss
 
 The first call for a signature (the shapes, dtypes and memory layouts of the Tensor and ndarray
-arguments, the values of the others, grad mode) runs `fn` eagerly and records each op's forward, the backward
-walk (each vjp, each broadcast undone, each gradient sum, in the walk's order) and the `.grad`
-writes. Later calls run the recorded program: the same NumPy calls in the same order, so results
-equal eager execution bit for bit. An op that declares its forward as a ufunc (the op contract,
-autograd_core.function) is called as that ufunc, writing into a buffer the program allocated at
-trace time (`out=`) and reuses once nothing reads it (`Trace._buffered`); a vjp that computes
-nothing the program reads (a gradient passed through, as Add's) is not called. It reads the new arguments and the *current* arrays of every
-other leaf (parameters updated in place between calls are seen), and accumulates `.grad` with
-eager semantics (set when None, added otherwise). It returns Tensors holding the new values,
-without a graph.
+arguments, the values of the others, grad mode) runs `fn` eagerly and records each op's
+forward, the backward walk (each vjp, each broadcast undone, each gradient sum, in the walk's
+order) and the `.grad` writes. Later calls run the recorded program: the same NumPy calls in
+the same order, so results equal eager execution bit for bit. Where an op declares what its
+forward or vjp does (the op contract, autograd_core.function: one ufunc, or only ufunc calls,
+products, reductions and views), the program makes those NumPy calls itself, line by line,
+ufunc calls writing into buffers the program allocated at trace time and reuses once nothing
+reads them (`Trace._buffered`); a vjp that computes nothing the program reads (a gradient
+passed through, as Add's) is not called. Other ops' forward and vjp are called as they are.
+It reads the new arguments and the *current* arrays of every other leaf (parameters updated
+in place between calls are seen), and accumulates `.grad` with eager semantics (set when
+None, added otherwise). It returns Tensors holding the new values, without a graph.
 
 Captured: ops on Tensors (forward under grad mode or no_grad), `backward()`, `.grad = None`
 (zero_grad). Not captured, so the trace stops and the call goes on eagerly, with a warning naming
@@ -33,6 +35,7 @@ eagerly. Threads may share a compiled function: its replays run one at a time.
 
 import collections
 import functools
+import operator
 import re
 import sys
 import threading
@@ -43,6 +46,7 @@ import numpy as np
 from autograd_core import backprop
 from autograd_core.function import _PACKAGE_DIR, NOT_SAVED, number_key, user_site
 from autograd_core.grad_mode import state as _state
+from autograd_core.shapes import ones_vector, sum_to_shape
 from autograd_core.tensor import Tensor
 
 _EAGER = object()  # the cache's entry for a signature that cannot be traced
@@ -133,6 +137,7 @@ class Trace:
         self.into = {}  # line -> (the variable a ufunc line computes, elementwise): out= a buffer
         self.buffers = []  # the arrays the program writes into (program(): _buffered)
         self.released = {}  # id(op) -> (the line of its last vjp, op): its `kept` are dropped there
+        self.owners = {}  # id(an array owning memory) -> the array the program knows (_capture)
         self.args = {id(t): i for i, t in enumerate(flat) if isinstance(t, Tensor)}
         self.arguments = {}  # id(argument array) -> "arrays[i]"
         self.created = set()  # ids of the Tensors made during the call (Tensor.__init__)
@@ -208,7 +213,10 @@ class Trace:
                 name = self._bind(a, f"{name}.astype(float64)")
             names.append(name)
         ufunc = _declared(type(op), "forward", "ufunc")
-        if ufunc is not None and type(data) is np.ndarray and data.base is None:
+        if _declared(type(op), "forward", "forward_ufuncs") and self._captured_forward(
+                op, arrays, data):
+            pass  # its calls and views, as lines
+        elif ufunc is not None and type(data) is np.ndarray and data.base is None:
             # the op's forward is ufunc(*arrays, *ufunc_args) (the op contract): called directly,
             # into a buffer of the program where one is free (program() decides, _buffered)
             args = [*names, *(self._object(c, "c") for c in getattr(op, "ufunc_args", ()))]
@@ -220,6 +228,16 @@ class Trace:
         arrays_on_op = {key: value for key, value in vars(op).items()
                         if key in op.kept or _holds_array(value)}
         self.ops.append((op, arrays_on_op))  # what backward's release() may drop, as it is now
+
+    def _captured_forward(self, op, arrays, data):
+        """The forward's NumPy calls as lines of the program (`_capture`), or False; what it
+        sets on the op while captured is set back."""
+        attributes = dict(vars(op))
+        try:
+            return self._capture(lambda *a: (op.forward(*a),), list(arrays), [data])
+        finally:
+            vars(op).clear()
+            vars(op).update(attributes)
 
     def backward(self, t, seed, create_graph):
         """backward() starts: the seed becomes a variable; returns self, told each step after."""
@@ -262,39 +280,56 @@ class Trace:
             self.lines.append(f"{', '.join(targets)}, = {call}")
 
     def _captured(self, node, g, gxs):
-        """Run the vjp again on arrays that report each ufunc call (_Reporting), and make each
-        call a ufunc line of the program (written into buffers as forward's are). Only for
-        arrays of one dimension or more (on 0-d ones the vjp does NumPy's scalar math) and only
-        where the calls give every gradient bit for bit as the vjp's own run did: else False,
-        and nothing is added."""
+        """The vjp's NumPy calls as lines of the program (`_capture`), or False."""
         out = NOT_SAVED if node.saved_output is None else node.saved_output
         args = [g, out, *(node.saved_inputs or [NOT_SAVED] * len(node.inputs))]
-        if type(g) is not np.ndarray or g.ndim == 0 or not all(
+        return self._capture(node.function.vjp, args, gxs)
+
+    def _capture(self, fn, args, expected):
+        """Run `fn(*args)` again on arrays that report what is done with them (_Reporting), and
+        make each ufunc call, reduction and view a line of the program (ufunc calls written into
+        buffers as forward's are). Only for arrays of one dimension or more (on 0-d ones NumPy
+        does scalar math) and only where the lines give every result bit for bit as `expected`
+        (what fn's own run returned): else False, and nothing is added."""
+        if type(args[0]) is not np.ndarray or args[0].ndim == 0 or not all(
                 a is NOT_SAVED or type(a) is np.ndarray for a in args):
             return False
         calls = _Calls([a for a in args if a is not NOT_SAVED])
         traced = [a if a is NOT_SAVED else calls.reporting(a) for a in args]
         try:
-            results = node.function.vjp(*traced)
+            results = fn(*traced)
         except Exception:  # noqa: BLE001 (_NotCaptured, or whatever a reporting array led to:
-            return False  # the vjp replays whole, as it ran)
-        ends = ([calls.end(r, gx) for r, gx in zip(results, gxs)]
-                if type(results) is tuple and len(results) == len(gxs) else [False])
+            return False  # the call replays whole, as it ran)
+        ends = ([calls.end(r, e) for r, e in zip(results, expected)]
+                if type(results) is tuple and len(results) == len(expected) else [False])
         calls.views.clear()  # (each view refers to calls: no cycle left for the collector)
         if any(end is False for end in ends):
             return False
         names = [self._name(a) for a in calls.arguments]  # then each call's result's
-        for ufunc, operands, result in calls.made:
-            call = ", ".join(names[o] if type(o) is int else self._object(o[0], "c")
-                             for o in operands)
-            names.append(self._bind(result, f"{self._object(ufunc, 'u')}({call})"))
-            self.into[len(self.lines) - 1] = (names[-1], ufunc.signature is None)
-        for end, gx in zip(ends, gxs):  # each gradient: the variable of the call that made it
-            if end is not None:  # (its array now the vjp's own: the id of the other, freed, is
-                i = int(names[end][1:])  # no name any more, so that no later array gets it)
-                self.names.pop(id(self.arrays[i]), None)
-                self.names[id(gx)], self.arrays[i] = names[end], gx
+        for how, operands, result in calls.made:
+            names.append(self._bind(result, self._call_line(how, operands, names)))
+            if not isinstance(how, tuple):  # a ufunc call: into a buffer (elementwise: in place)
+                self.into[len(self.lines) - 1] = (names[-1], how.signature is None)
+        for end, e in zip(ends, expected):  # each result: the variable of the line that made it
+            if end is not None:  # (its array now fn's own, the other's id forgotten, so that no
+                i = int(names[end][1:])  # later array is taken for it; a view's owner stands
+                made = self.arrays[i]  # for the owner of fn's own: they share memory alike)
+                self.names.pop(id(made), None)
+                self.names[id(e)], self.arrays[i] = names[end], e
+                if made.base is not None:
+                    self.owners[id(_root(e))] = _root(made)
         return True
+
+    def _call_line(self, how, operands, names):
+        """The expression of a captured call: a ufunc's, a reduction's or a view's."""
+        parts = [names[o] if type(o) is int else self._object(o[0], "c") for o in operands]
+        if not isinstance(how, tuple):
+            return f"{self._object(how, 'u')}({', '.join(parts)})"
+        kind, what, arguments = how  # ("reduce", ufunc, keywords) or ("view", method, arguments)
+        if kind == "reduce":
+            keywords = "".join(f", {k}={v!r}" for k, v in arguments.items())
+            return f"{self._object(what.reduce, 'r')}({parts[0]}{keywords})"
+        return f"{parts[0]}.T" if what == "T" else f"{parts[0]}.{what}{arguments!r}"
 
     def backward_step(self, fn, args, result):
         """A gradient summed down to its input's shape (fit), or two gradients added."""
@@ -308,6 +343,9 @@ class Trace:
             self._bind(result, f"{self._name(args[0])} + {self._name(args[1])}")
         else:
             gx, x, node = args
+            if gx.dtype == result.dtype and self._capture(
+                    lambda g: (sum_to_shape(g, x.shape),), [gx], [result]):
+                return  # its calls (shapes.sum_to_shape's), as lines
             self._bind(result, f"fit({self._name(gx)}, {self._object(x, 'e')}, "
                                f"{self._object(node, 'n')})")
 
@@ -363,7 +401,11 @@ class Trace:
         handed to `.grad`) or that an op keeps on itself stay fresh arrays. A new buffer is held
         for the whole call, where eager execution frees the array when it is no longer read: it
         is only added where that does not raise the bytes the call holds at its peak (`live`)."""
-        roots = {f"v{i}": _root(a) for i, a in enumerate(self.arrays)}
+        def root(a):  # the owner of a's memory, as the program knows it
+            r = _root(a)
+            return self.owners.get(id(r), r)
+
+        roots = {f"v{i}": root(a) for i, a in enumerate(self.arrays)}
         first, last, size, escaping = {}, {}, {}, set()
         for i, line in enumerate(lines):
             used = _VARIABLE.findall(line)
@@ -378,7 +420,7 @@ class Trace:
             for value in arrays.values():
                 for a in value if isinstance(value, tuple) else (value,):
                     if isinstance(a, np.ndarray):
-                        escaping.add(id(_root(a)))
+                        escaping.add(id(root(a)))
         live = np.zeros(len(lines) + 1, np.int64)  # bytes held at each line without buffers
         for r, i in first.items():
             live[i] += size[r]
@@ -509,12 +551,13 @@ class _NotCaptured(Exception):
 
 
 class _Calls:
-    """The ufunc calls of one vjp run on _Reporting arrays. Operands are numbered: the vjp's
-    array arguments first, then each call's result; `made` holds (ufunc, operands, result),
-    an operand being such a number or (a Python number of the vjp's code,)."""
+    """What one function run on _Reporting arrays did with them. Operands are numbered: its
+    array arguments first, then each result; `made` holds (how, operands, result), `how` being
+    a ufunc (called), ("reduce", ufunc, keywords) or ("view", method, its arguments), and an
+    operand such a number or (a constant: a Python number of the code, or shapes' ones,)."""
 
     def __init__(self, arguments):
-        self.arguments = arguments  # the arrays the vjp was given (NOT_SAVED left out)
+        self.arguments = arguments  # the arrays the function was given (NOT_SAVED left out)
         self.number = {}  # id(reporting view) -> its operand number
         self.views = []  # the reporting views, kept alive while their ids number them
         self.made = []
@@ -528,44 +571,72 @@ class _Calls:
         return view
 
     def call(self, ufunc, method, inputs, kwargs):
-        if method != "__call__" or kwargs or ufunc.nout != 1:
-            raise _NotCaptured  # a reduction, out=, where=: not a plain call
+        """A ufunc called (matmul too) or reducing (`x.sum(axis, keepdims)`): made here, on
+        the plain arrays, and noted."""
+        if ufunc.nout != 1 or not (
+                (method == "__call__" and not kwargs)
+                or (method == "reduce" and kwargs.get("dtype") is None
+                    and kwargs.get("where", True) is True
+                    and set(kwargs) <= {"axis", "dtype", "keepdims", "where"})):
+            raise _NotCaptured  # out=, where=, initial=, accumulate, ...: not captured
         operands, values = [], []
         for a in inputs:
             if isinstance(a, _Reporting) and id(a) in self.number:
                 operands.append(self.number[id(a)])
                 values.append(a.view(np.ndarray))
-            elif type(a) in (int, float, bool, complex):  # a number in the vjp's code
+            elif type(a) in (int, float, bool, complex) or _is_ones(a):  # a constant
                 operands.append((a,))  # (apart from the operand numbers)
                 values.append(a)
             else:
                 raise _NotCaptured  # an array from elsewhere (an op's attribute)
-        result = ufunc(*values)
+        if method == "reduce":
+            keywords = {"axis": kwargs.get("axis"), "keepdims": kwargs.get("keepdims", False)}
+            result, how = ufunc.reduce(*values, **keywords), ("reduce", ufunc, keywords)
+        else:
+            result, how = ufunc(*values), ufunc
+        return self._made(how, operands, result)
+
+    def view(self, array, method, arguments):
+        """A view (.T, transpose, swapaxes, reshape) of a reporting array, noted."""
+        result = getattr(array.view(np.ndarray), method)
+        result = result(*arguments) if method != "T" else result
+        return self._made(("view", method, arguments), [self.number[id(array)]], result)
+
+    def _made(self, how, operands, result):
         if type(result) is not np.ndarray:  # a NumPy scalar (0-d operands only)
             raise _NotCaptured
-        self.made.append((ufunc, operands, result))
+        self.made.append((how, operands, result))
         return self.reporting(result)
 
-    def end(self, result, gx):
-        """The operand number of a gradient the vjp returned; None for no gradient or for an
-        argument passed through; False where it is not what the vjp's own run returned."""
-        if result is None or gx is None:
-            return None if result is gx else False
+    def end(self, result, expected):
+        """The operand number of a result the function returned; None for no result or for an
+        argument passed through; False where it is not what the function's own run returned."""
+        if result is None or expected is None:
+            return None if result is expected else False
         k = self.number.get(id(result)) if isinstance(result, _Reporting) else None
         if k is None:
             return False
         if k < len(self.arguments):  # passed through: the own run handed out that very array
-            return None if gx is self.arguments[k] else False
+            return None if expected is self.arguments[k] else False
         made = self.made[k - len(self.arguments)][2]
-        same = (type(gx) is np.ndarray and gx.shape == made.shape and gx.dtype == made.dtype
-                and gx.strides == made.strides and gx.tobytes() == made.tobytes())
+        e = expected
+        same = (type(e) is np.ndarray and e.shape == made.shape and e.dtype == made.dtype
+                and e.strides == made.strides and (e.base is None) == (made.base is None)
+                and e.tobytes() == made.tobytes())
         return k if same else False
 
 
+def _is_ones(a):
+    """True for shapes' cached read-only vector of ones (sum_to_shape's column sums)."""
+    return (type(a) is np.ndarray and a.ndim == 1 and not a.flags.writeable
+            and a is ones_vector(len(a), a.dtype))
+
+
 class _Reporting(np.ndarray):
-    """An array of a vjp under capture: its ufunc calls go to `calls`; anything else that makes
-    an array from it or reads its values (a view, a method, a NumPy function, an element)
-    stops the capture, so no value-dependent branch is baked into the program."""
+    """An array under capture: its ufunc calls, reductions and views (.T, transpose, swapaxes,
+    reshape) go to `calls`; anything else that makes an array from it or reads its values (a
+    method, a NumPy function, an element) stops the capture, so that no value-dependent
+    branch is baked into the program."""
 
     def __array_ufunc__(self, ufunc, method, *inputs, **kwargs):
         return self.calls.call(ufunc, method, inputs, kwargs)
@@ -577,11 +648,35 @@ class _Reporting(np.ndarray):
         if isinstance(obj, _Reporting):
             raise _NotCaptured
 
+    @property
+    def T(self):  # noqa: N802 (NumPy's name)
+        return self.calls.view(self, "T", ())
+
+    def transpose(self, *axes):
+        return self.calls.view(self, "transpose", _plain(axes))
+
+    def swapaxes(self, axis1, axis2):
+        return self.calls.view(self, "swapaxes", _plain((axis1, axis2)))
+
+    def reshape(self, *shape, **kwargs):
+        if kwargs:
+            raise _NotCaptured
+        return self.calls.view(self, "reshape", _plain(shape))
+
     def _refuse(self, *args, **kwargs):
         raise _NotCaptured
 
     __getitem__ = __setitem__ = __float__ = __int__ = __complex__ = __index__ = _refuse
     __bool__ = __iter__ = __array__ = item = tolist = tobytes = _refuse
+
+
+def _plain(arguments):
+    """The arguments of a view as Python ints and tuples of them (they become code: repr)."""
+    try:
+        return tuple(tuple(map(operator.index, x)) if isinstance(x, (tuple, list))
+                     else operator.index(x) for x in arguments)
+    except TypeError:
+        raise _NotCaptured from None
 
 
 def _complement(spans, n):

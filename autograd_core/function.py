@@ -46,13 +46,17 @@ calls the ufunc directly with `out=` a buffer allocated at trace time, which lat
 its shape and dtype reuse once nothing reads it (in place, where an elementwise ufunc reads its
 input for the last time); a buffer is held only where that does not raise the call's peak
 memory, and what leaves the program (a returned Tensor, a `.grad`) or what an op keeps on self
-is never one. An op whose vjp is nothing but ufunc calls (operators included) on its arguments
-and Python numbers, without reading a value (no branch on one) or making a view, declares
-`vjp_ufuncs = True` beside that vjp: where the gradient has one dimension or more, compile runs
-it once more on arrays that report those calls, and replays them one by one, into buffers as
-above (checked: they must give the gradients bit for bit; anything else, and the vjp replays
-whole). Every other forward, and every other vjp, replays as it is: it allocates what eager
-execution allocates, freed as soon as it is no longer read.
+is never one. An op whose vjp is nothing but ufunc calls (operators and `@` included),
+reductions (`.sum(axis=..., keepdims=...)`) and the views `.T`, `.transpose`, `.swapaxes` and
+`.reshape` of its arguments, with Python numbers, without reading a value (no branch on one)
+or any other method or NumPy function, declares `vjp_ufuncs = True` beside that vjp: where the
+gradient has one dimension or more, compile runs it once more on arrays that report what is
+done with them, and replays that line by line, ufunc calls into buffers as above (checked:
+they must give the gradients bit for bit; anything else, and the vjp replays whole). The
+broadcasts undone on gradients (shapes.sum_to_shape) replay the same way. Every other forward,
+and every other vjp, replays as it is: it allocates what eager execution allocates, freed as
+soon as it is no longer read. A forward of that kind declares `forward_ufuncs = True` beside
+it, and replays the same way (MatMul: the product of transposed views).
 
 Calling an instance runs the op: Tensors (or numbers) in, a Tensor out. When grad mode is on and
 an input requires grad, the output gets a `Node` in the graph (`t.op`, PyTorch's grad_fn): the
@@ -127,7 +131,8 @@ class Function:
     saves = "both"  # what the vjp reads: "inputs", "output", "both" or "nothing"
     kept = ()  # names of the arrays the op holds on self, dropped by release()
     float_inputs = False  # a real-valued op: integer inputs are converted to float64 first
-    vjp_ufuncs = False  # True: its vjp is ufunc calls only, which compile replays into buffers
+    vjp_ufuncs = False  # True: its vjp is ufunc calls, reductions and views (compile replays them)
+    forward_ufuncs = False  # the same, of its forward
     # What the engine sets on a recorded op (class defaults keep unrecorded ops light):
     site = None  # "file:line" of the user code that created the op (record_sites or anomaly mode)
     scope = ()  # the name_scope blocks (e.g. a Module's dotted name) the op was recorded in

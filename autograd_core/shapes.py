@@ -98,14 +98,14 @@ def sum_to_shape(g, shape: tuple):
         # a bias's gradient, the column sums of a row-major array: NumPy sums it row by row,
         # one short row at a time (10x slower than this product for a (2000, 4) layer). Floats
         # only: the product computes in g's dtype, so int8 would wrap and booleans would "or"
-        return (_ones(len(g), g.dtype) @ g).reshape(shape)
+        return (ones_vector(len(g), g.dtype) @ g).reshape(shape)
     if axes:
         g = g.sum(axis=axes, keepdims=True)
     return g.reshape(shape)
 
 
 @functools.lru_cache(maxsize=16)
-def _ones(n, dtype):
+def ones_vector(n, dtype):
     """A read-only vector of n ones, made once per batch size (np.ones costs more than the product)."""
     ones = np.ones(n, dtype)
     ones.flags.writeable = False

@@ -15,14 +15,17 @@ class MatMul(Function):
     Affine does): `y @ W.T + b` then adds the bias along contiguous columns (3x faster for a
     (2000, 4) layer than row-major rows of 4), and the bias gradient sums contiguous columns."""
     saves = "inputs"
+    forward_ufuncs = vjp_ufuncs = True  # products and views: compile replays them as lines
 
     def forward(self, x, y):
-        nx, ny = np.ndim(x), np.ndim(y)  # (not x.ndim: lists too, NumPy in, NumPy out)
+        if not (isinstance(x, np.ndarray) and isinstance(y, np.ndarray)):
+            x, y = np.asarray(x), np.asarray(y)  # lists too: NumPy in, NumPy out
+        nx, ny = x.ndim, y.ndim
         if nx == 0 or ny == 0:
             raise ValueError("matmul needs operands of at least one dimension; use * for scalars")
         try:
             if nx == 2 and ny == 2:
-                return np.matmul(np.transpose(y), np.transpose(x)).T
+                return np.matmul(y.T, x.T).T
             return np.matmul(x, y)
         except ValueError:
             raise ValueError(

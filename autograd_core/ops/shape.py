@@ -25,8 +25,10 @@ def reshape(x, shape): return Reshape(shape)(x)
 class Transpose(Function):
     """Axes permuted by `axes`, a permutation of range(ndim) (see transpose())."""
     saves = "nothing"
+    forward_ufuncs = vjp_ufuncs = True  # views: compile replays them as lines
     def __init__(self, axes): self.axes = axes
-    def forward(self, x): return np.transpose(x, self.axes)
+    def forward(self, x):  # (a method of the array, so that compile captures it as a line)
+        return (x if isinstance(x, np.ndarray) else np.asarray(x)).transpose(self.axes)
     def vjp(self, g, out, x):  # the inverse permutation (sorted: 10x faster than np.argsort)
         return (g.transpose(tuple(sorted(range(len(self.axes)), key=self.axes.__getitem__))),)
 
