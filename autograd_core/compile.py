@@ -316,9 +316,14 @@ class Trace:
                 made = self.arrays[i]  # for the owner of fn's own: they share memory alike)
                 self.names.pop(id(made), None)
                 self.names[id(e)], self.arrays[i] = names[end], e
-                if made.base is not None:
-                    self.owners[id(_root(e))] = _root(made)
+                if made.base is not None:  # (made may view an array given to fn: its owner
+                    self.owners[id(_root(e))] = self._owner(made)  # is the program's already)
         return True
+
+    def _owner(self, a):
+        """The array owning `a`'s memory, as the program knows it (see `owners`)."""
+        r = _root(a)
+        return self.owners.get(id(r), r)
 
     def _call_line(self, how, operands, names):
         """The expression of a captured call: a ufunc's, a reduction's or a view's."""
@@ -401,11 +406,7 @@ class Trace:
         handed to `.grad`) or that an op keeps on itself stay fresh arrays. A new buffer is held
         for the whole call, where eager execution frees the array when it is no longer read: it
         is only added where that does not raise the bytes the call holds at its peak (`live`)."""
-        def root(a):  # the owner of a's memory, as the program knows it
-            r = _root(a)
-            return self.owners.get(id(r), r)
-
-        roots = {f"v{i}": root(a) for i, a in enumerate(self.arrays)}
+        roots = {f"v{i}": self._owner(a) for i, a in enumerate(self.arrays)}
         first, last, size, escaping = {}, {}, {}, set()
         for i, line in enumerate(lines):
             used = _VARIABLE.findall(line)
@@ -420,7 +421,7 @@ class Trace:
             for value in arrays.values():
                 for a in value if isinstance(value, tuple) else (value,):
                     if isinstance(a, np.ndarray):
-                        escaping.add(id(root(a)))
+                        escaping.add(id(self._owner(a)))
         live = np.zeros(len(lines) + 1, np.int64)  # bytes held at each line without buffers
         for r, i in first.items():
             live[i] += size[r]

@@ -550,3 +550,66 @@ def test_a_buffer_has_the_layout_of_the_result_it_stands_for(rng):
     assert len(compiled.programs) == 2
     assert any(b.flags.f_contiguous and not b.flags.c_contiguous
                for p in compiled.programs.values() for b in p.buffers)
+
+
+# --- generated programs: compiled == eager, bit for bit, call after call ------------------------
+# Random compositions reach what a table of single ops cannot: results reused by several ops,
+# products of transposed views whose gradients are views too, broadcasts undone into buffers
+# that later lines reuse, tall and wide layouts (Add's column-major sums).
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+_UNARY = [ag.tanh, ag.sigmoid, ag.relu, lambda v: v * 0.75, lambda v: v - 0.5, lambda v: v * v]
+
+
+def _generated_step(data, n, d, dtype):
+    """A step drawn by hypothesis: parameters W (d, d) and b (d,), ops on (n, d) values."""
+    rng = np.random.default_rng(data.draw(st.integers(0, 2**16), label="seed"))
+    Ws = [ag.Tensor(rng.standard_normal((d, d)).astype(dtype), requires_grad=True)
+          for _ in range(2)]
+    b = ag.Tensor(rng.standard_normal(d).astype(dtype), requires_grad=True)
+    ops = data.draw(st.lists(st.tuples(st.integers(0, 7), st.integers(0, 99), st.integers(0, 99),
+                                       st.integers(0, 5)), min_size=1, max_size=12), label="ops")
+
+    def step(x):
+        for p in [*Ws, b]:
+            p.grad = None
+        values = [x]
+        for kind, i, j, k in ops:
+            u, v = values[i % len(values)], values[j % len(values)]
+            W = Ws[k % 2]
+            values.append([
+                lambda: u @ W, lambda: u @ W.T, lambda: u + b, lambda: u + v, lambda: u * v,
+                lambda: _UNARY[k](u), lambda: u @ (v.T @ u) * 0.1,  # (d, d) of two tall ones
+                lambda: u - u.sum(axis=0, keepdims=True) * 0.5,
+            ][kind]())
+        loss = sum(((v * v).sum() for v in values[1:]), start=values[-1].sum())
+        loss.backward()
+        return loss
+
+    return step, [*Ws, b]
+
+
+@settings(max_examples=40, deadline=None, derandomize=True, database=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@given(data=st.data(), n=st.sampled_from([1, 3, 7]), d=st.sampled_from([1, 2, 4]),
+       dtype=st.sampled_from([np.float64, np.float32]))
+def test_a_generated_program_replays_as_eager_execution_bit_for_bit(data, n, d, dtype):
+    step, params = _generated_step(data, n, d, dtype)
+    compiled = ag.compile(step)
+    rng = np.random.default_rng(0)
+    for call in range(4):  # the trace, then replays on new inputs
+        x_values = rng.standard_normal((n, d)).astype(dtype)
+        x = ag.Tensor(x_values, requires_grad=True)
+        loss = compiled(x)
+        got = [loss.data, x.grad.data] + [None if p.grad is None else p.grad.data for p in params]
+        x = ag.Tensor(x_values, requires_grad=True)
+        loss = step(x)
+        expected = [loss.data, x.grad.data] + [None if p.grad is None else p.grad.data for p in params]
+        for g, e in zip(got, expected):
+            assert (g is None) == (e is None)  # (a parameter no op used: no gradient)
+            if g is not None:
+                assert g.dtype == e.dtype
+                np.testing.assert_array_equal(g, e, err_msg=f"call {call}")
+    assert len(compiled.programs) == 1 and "_EAGER" not in repr(compiled.programs)
