@@ -564,16 +564,17 @@ _UNARY = [ag.tanh, ag.sigmoid, ag.relu, lambda v: v * 0.75, lambda v: v - 0.5, l
 
 
 def _generated_step(data, n, d, dtype):
-    """A step drawn by hypothesis: parameters W (d, d) and b (d,), ops on (n, d) values."""
+    """A step drawn by hypothesis: parameters W (d, d), b (d,), c (1, d), ops on (n, d) values."""
     rng = np.random.default_rng(data.draw(st.integers(0, 2**16), label="seed"))
     Ws = [ag.Tensor(rng.standard_normal((d, d)).astype(dtype), requires_grad=True)
           for _ in range(2)]
     b = ag.Tensor(rng.standard_normal(d).astype(dtype), requires_grad=True)
-    ops = data.draw(st.lists(st.tuples(st.integers(0, 7), st.integers(0, 99), st.integers(0, 99),
+    c = ag.Tensor(rng.standard_normal((1, d)).astype(dtype), requires_grad=True)
+    ops = data.draw(st.lists(st.tuples(st.integers(0, 10), st.integers(0, 99), st.integers(0, 99),
                                        st.integers(0, 5)), min_size=1, max_size=12), label="ops")
 
     def step(x):
-        for p in [*Ws, b]:
+        for p in [*Ws, b, c]:
             p.grad = None
         values = [x]
         for kind, i, j, k in ops:
@@ -583,12 +584,15 @@ def _generated_step(data, n, d, dtype):
                 lambda: u @ W, lambda: u @ W.T, lambda: u + b, lambda: u + v, lambda: u * v,
                 lambda: _UNARY[k](u), lambda: u @ (v.T @ u) * 0.1,  # (d, d) of two tall ones
                 lambda: u - u.sum(axis=0, keepdims=True) * 0.5,
+                lambda: u * (u @ b).reshape(n, 1),  # a matrix-vector product, reshaped
+                lambda: u.T.T + c,  # two transposes, and a (1, d) row broadcast down
+                lambda: u / (1.0 + v * v),
             ][kind]())
         loss = sum(((v * v).sum() for v in values[1:]), start=values[-1].sum())
         loss.backward()
         return loss
 
-    return step, [*Ws, b]
+    return step, [*Ws, b, c]
 
 
 @settings(max_examples=40, deadline=None, derandomize=True, database=None,
