@@ -22,10 +22,12 @@ class _Reduction(Function):
 class Sum(_Reduction):
     """Sum over `axes`."""
     saves = "nothing"
+    forward_ufuncs = True  # a reduction (compile replays it as a line, where it gives an array)
 
     def forward(self, x):
+        x = x if isinstance(x, np.ndarray) else np.asarray(x)
         self.x_shape = x.shape
-        return np.sum(x, axis=self.axes, keepdims=self.keepdims)
+        return x.sum(axis=self.axes, keepdims=self.keepdims)
 
     def vjp(self, g, out, x):
         return (broadcast_to(g.reshape(keepdims_shape(self.x_shape, self.axes)), self.x_shape),)
