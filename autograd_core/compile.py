@@ -230,14 +230,9 @@ class Trace:
         self.ops.append((op, arrays_on_op))  # what backward's release() may drop, as it is now
 
     def _captured_forward(self, op, arrays, data):
-        """The forward's NumPy calls as lines of the program (`_capture`), or False; what it
-        sets on the op while captured is set back."""
-        attributes = dict(vars(op))
-        try:
-            return self._capture(lambda *a: (op.forward(*a),), list(arrays), [data])
-        finally:
-            vars(op).clear()
-            vars(op).update(attributes)
+        """The forward's NumPy calls as lines of the program (`_capture`), or False."""
+        return _keeping_attributes(op, self._capture, lambda *a: (op.forward(*a),),
+                                   list(arrays), [data])
 
     def backward(self, t, seed, create_graph):
         """backward() starts: the seed becomes a variable; returns self, told each step after."""
@@ -283,7 +278,7 @@ class Trace:
         """The vjp's NumPy calls as lines of the program (`_capture`), or False."""
         out = NOT_SAVED if node.saved_output is None else node.saved_output
         args = [g, out, *(node.saved_inputs or [NOT_SAVED] * len(node.inputs))]
-        return self._capture(node.function.vjp, args, gxs)
+        return _keeping_attributes(node.function, self._capture, node.function.vjp, args, gxs)
 
     def _capture(self, fn, args, expected):
         """Run `fn(*args)` again on arrays that report what is done with them (_Reporting), and
@@ -463,11 +458,18 @@ class Trace:
             self.buffers.append(buffer)
             name = self._object(buffer, "buffer")
             for i, _, _ in spans:  # out given by position: 0.2 us less than by keyword
-                lines[i] = f"{lines[i][:-1]}, {name})"
+                ufunc = self.env[lines[i].partition(" = ")[2].partition("(")[0]]
+                out = f"out={name}" if ufunc in _OUT_BY_KEYWORD else name
+                lines[i] = f"{lines[i][:-1]}, {out})"
                 written.add(i)
-        for i, (name, _) in self.into.items():
-            if self.arrays[int(name[1:])].ndim == 0 and i not in written:
+        for i, (name, elementwise) in self.into.items():
+            array = self.arrays[int(name[1:])]
+            if i in written:
+                continue
+            if array.ndim == 0:
                 lines[i] = lines[i].replace(" = ", " = asarray(", 1) + ")"  # not a NumPy scalar
+            elif elementwise and array.flags.f_contiguous and not array.flags.c_contiguous:
+                lines[i] = f"{lines[i][:-1]}, order='F')"  # as eager's (Add's column-major sum)
         return lines
 
     def _output(self, t):
@@ -503,6 +505,17 @@ class Trace:
         return None
 
 
+def _keeping_attributes(op, capture, *args):
+    """capture(*args), with what the op's code sets on the op meanwhile set back (a capture
+    runs it on reporting arrays, which must not stay on the op for its later calls)."""
+    attributes = dict(vars(op))
+    try:
+        return capture(*args)
+    finally:
+        vars(op).clear()
+        vars(op).update(attributes)
+
+
 def _warmed(program):
     """`program`, called empty-handed until CPython (3.11 and later) has specialised its
     bytecode, as it does to a function after a few calls: else the first replays run each line
@@ -534,6 +547,7 @@ def _freeing(lines):
 
 
 _VARIABLE = re.compile(r"\bv\d+\b")
+_OUT_BY_KEYWORD = {np.maximum, np.minimum}  # a third positional argument: deprecated (NumPy 2.4)
 
 
 @functools.lru_cache(maxsize=None)
@@ -669,6 +683,8 @@ class _Reporting(np.ndarray):
 
     __getitem__ = __setitem__ = __float__ = __int__ = __complex__ = __index__ = _refuse
     __bool__ = __iter__ = __array__ = item = tolist = tobytes = _refuse
+    fill = sort = partition = put = resize = byteswap = setfield = _refuse  # (in place: on the
+    # eager arrays themselves, which a capture only views)
 
 
 def _plain(arguments):

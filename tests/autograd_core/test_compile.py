@@ -590,7 +590,7 @@ def _generated_step(data, n, d, dtype):
             ][kind]())
         loss = sum(((v * v).sum() for v in values[1:]), start=values[-1].sum())
         loss.backward()
-        return loss
+        return loss, values[-1]  # a value returned too: its layout and its bits
 
     return step, [*Ws, b, c]
 
@@ -603,17 +603,73 @@ def test_a_generated_program_replays_as_eager_execution_bit_for_bit(data, n, d, 
     step, params = _generated_step(data, n, d, dtype)
     compiled = ag.compile(step)
     rng = np.random.default_rng(0)
+    returned = []  # each call's results, checked again after the later calls
     for call in range(4):  # the trace, then replays on new inputs
         x_values = rng.standard_normal((n, d)).astype(dtype)
-        x = ag.Tensor(x_values, requires_grad=True)
-        loss = compiled(x)
-        got = [loss.data, x.grad.data] + [None if p.grad is None else p.grad.data for p in params]
-        x = ag.Tensor(x_values, requires_grad=True)
-        loss = step(x)
-        expected = [loss.data, x.grad.data] + [None if p.grad is None else p.grad.data for p in params]
+        results = []
+        for f in (compiled, step):
+            x = ag.Tensor(x_values, requires_grad=True)
+            loss, value = f(x)
+            results.append([loss.data, value.data, x.grad.data]
+                           + [None if p.grad is None else p.grad.data for p in params])
+        got, expected = results
+        assert got[1].strides == expected[1].strides  # the returned value's layout
+        returned.append(([a if a is None else a.copy() for a in got], got))
         for g, e in zip(got, expected):
             assert (g is None) == (e is None)  # (a parameter no op used: no gradient)
             if g is not None:
                 assert g.dtype == e.dtype
                 np.testing.assert_array_equal(g, e, err_msg=f"call {call}")
+    for copies, arrays in returned:  # no later replay wrote into what an earlier one returned
+        for c, a in zip(copies, arrays):
+            if c is not None:
+                np.testing.assert_array_equal(a, c)
     assert len(compiled.programs) == 1 and "_EAGER" not in repr(compiled.programs)
+
+
+def test_a_returned_column_major_sum_keeps_its_layout_and_its_bits(rng):
+    """Add sums tall matrices of opposite layouts column-major; a line without a buffer (its
+    result is returned) must ask NumPy for that layout too, or a later sum adds in another
+    order (found by an independent review: 7 calls in 20 gave a loss one ulp apart)."""
+    W = ag.Tensor(rng.standard_normal((3, 3)), requires_grad=True)
+
+    def step(x, y):
+        W.grad = None
+        z = x @ W + y  # x @ W column-major (MatMul), y row-major: z column-major
+        loss = (z * z).sum()
+        loss.backward()
+        return loss, z
+
+    compiled = ag.compile(step)
+    for _ in range(4):
+        x, y = rng.standard_normal((4000, 3)), rng.standard_normal((4000, 3))
+        loss_c, z_c = compiled(ag.Tensor(x), ag.Tensor(y))
+        grad_c = W.grad.data
+        loss_e, z_e = step(ag.Tensor(x), ag.Tensor(y))
+        assert z_c.data.strides == z_e.data.strides
+        assert loss_c.data.tobytes() == loss_e.data.tobytes()
+        np.testing.assert_array_equal(grad_c, W.grad.data)
+
+
+def test_maximum_and_minimum_get_their_buffer_by_keyword(rng):
+    """NumPy 2.4 deprecates a third positional argument of np.maximum and np.minimum: a replay
+    of relu must not warn (or, under -W error, raise), nor ever read a buffer as an input."""
+    w = ag.Tensor(rng.standard_normal((4, 3)), requires_grad=True)
+
+    def step(x):
+        w.grad = None
+        out = (ag.relu(x * w) * ag.minimum(x, w)).sum()
+        out.backward()
+        return out
+
+    compiled = ag.compile(step)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        for _ in range(3):
+            x = rng.standard_normal((4, 3))
+            got = compiled(ag.Tensor(x)).data, w.grad.data
+            expected = step(ag.Tensor(x)).data, w.grad.data
+            for a, e in zip(got, expected):
+                np.testing.assert_array_equal(a, e)
+    (program,) = compiled.programs.values()
+    assert "out=buffer" in program.source
