@@ -134,7 +134,7 @@ class Trace:
                     "float64": np.float64,
                     "ones": np.ones, "fit": backprop._fit, "accumulate": backprop.accumulate}
         self.lines, self.leaves, self.ops = [], [], []
-        self.into = {}  # line -> (the variable a ufunc line computes, elementwise): out= a buffer
+        self.into = {}  # line -> (the variable a ufunc line computes, the ufunc): out= a buffer
         self.buffers = []  # the arrays the program writes into (program(): _buffered)
         self.released = {}  # id(op) -> (the line of its last vjp, op): its `kept` are dropped there
         self.owners = {}  # id(an array owning memory) -> the array the program knows (_capture)
@@ -212,22 +212,25 @@ class Trace:
             if a is not x._data:  # a real-valued op takes integers as float64
                 name = self._bind(a, f"{name}.astype(float64)")
             names.append(name)
+        if not (_declared(type(op), "forward", "forward_ufuncs")
+                and self._captured_forward(op, arrays, data)):  # else its calls, as lines
+            self._forward_call(op, names, data)
+        arrays_on_op = {key: value for key, value in vars(op).items()
+                        if key in op.kept or _holds_array(value)}
+        self.ops.append((op, arrays_on_op))  # what backward's release() may drop, as it is now
+
+    def _forward_call(self, op, names, data):
+        """The forward as one statement: its ufunc where it declares one, else itself."""
         ufunc = _declared(type(op), "forward", "ufunc")
-        if _declared(type(op), "forward", "forward_ufuncs") and self._captured_forward(
-                op, arrays, data):
-            pass  # its calls and views, as lines
-        elif ufunc is not None and type(data) is np.ndarray and data.base is None:
+        if ufunc is not None and type(data) is np.ndarray and data.base is None:
             # the op's forward is ufunc(*arrays, *ufunc_args) (the op contract): called directly,
             # into a buffer of the program where one is free (program() decides, _buffered)
             args = [*names, *(self._object(c, "c") for c in getattr(op, "ufunc_args", ()))]
             self._bind(data, f"{self._object(ufunc, 'u')}({', '.join(args)})")
-            self.into[len(self.lines) - 1] = (self.names[id(data)], ufunc.signature is None)
+            self.into[len(self.lines) - 1] = (self.names[id(data)], ufunc)
         else:
             call = f"{self._object(op.forward, 'f')}({', '.join(names)})"
             self._bind(data, f"asarray({call})" if data.ndim == 0 else call)
-        arrays_on_op = {key: value for key, value in vars(op).items()
-                        if key in op.kept or _holds_array(value)}
-        self.ops.append((op, arrays_on_op))  # what backward's release() may drop, as it is now
 
     def _captured_forward(self, op, arrays, data):
         """The forward's NumPy calls as lines of the program (`_capture`), or False."""
@@ -304,7 +307,7 @@ class Trace:
         for how, operands, result in calls.made:
             names.append(self._bind(result, self._call_line(how, operands, names)))
             if not isinstance(how, tuple):  # a ufunc call: into a buffer (elementwise: in place)
-                self.into[len(self.lines) - 1] = (names[-1], how.signature is None)
+                self.into[len(self.lines) - 1] = (names[-1], how)
         for end, e in zip(ends, expected):  # each result: the variable of the line that made it
             if end is not None:  # (its array now fn's own, the other's id forgotten, so that no
                 i = int(names[end][1:])  # later array is taken for it; a view's owner stands
@@ -338,7 +341,7 @@ class Trace:
         if fn is np.add and type(result) is np.ndarray and result.ndim:  # a ufunc line: buffered
             self._bind(result, f"{self._object(np.add, 'u')}({self._name(args[0])}, "
                                f"{self._name(args[1])})")
-            self.into[len(self.lines) - 1] = (self.names[id(result)], True)
+            self.into[len(self.lines) - 1] = (self.names[id(result)], np.add)
         elif fn is np.add:
             self._bind(result, f"{self._name(args[0])} + {self._name(args[1])}")
         else:
@@ -431,13 +434,13 @@ class Trace:
                 free[key].append(buffer)
             if i not in self.into:
                 continue
-            name, elementwise = self.into[i]
+            name, ufunc = self.into[i]
             array, r = self.arrays[int(name[1:])], id(roots[name])
             if r in escaping:
                 continue
             key = (array.shape, array.dtype.str, array.strides)  # the layout eager's would have
             buffer = free[key].pop() if free[key] else None
-            if buffer is None and elementwise:  # in place: an input whose last read this is
+            if buffer is None and ufunc.signature is None:  # elementwise: into an input read last here
                 for arg in _VARIABLE.findall(line.partition(" = ")[2]):
                     a, held = self.arrays[int(arg[1:])], busy[i].get(id(roots[arg]))
                     if held is not None and held[0] == key and a is roots[arg]:
@@ -458,17 +461,17 @@ class Trace:
             self.buffers.append(buffer)
             name = self._object(buffer, "buffer")
             for i, _, _ in spans:  # out given by position: 0.2 us less than by keyword
-                ufunc = self.env[lines[i].partition(" = ")[2].partition("(")[0]]
-                out = f"out={name}" if ufunc in _OUT_BY_KEYWORD else name
+                out = f"out={name}" if self.into[i][1] in _OUT_BY_KEYWORD else name
                 lines[i] = f"{lines[i][:-1]}, {out})"
                 written.add(i)
-        for i, (name, elementwise) in self.into.items():
+        for i, (name, ufunc) in self.into.items():
             array = self.arrays[int(name[1:])]
             if i in written:
                 continue
             if array.ndim == 0:
                 lines[i] = lines[i].replace(" = ", " = asarray(", 1) + ")"  # not a NumPy scalar
-            elif elementwise and array.flags.f_contiguous and not array.flags.c_contiguous:
+            elif ufunc.signature is None and array.flags.f_contiguous \
+                    and not array.flags.c_contiguous:
                 lines[i] = f"{lines[i][:-1]}, order='F')"  # as eager's (Add's column-major sum)
         return lines
 
