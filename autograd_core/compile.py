@@ -440,7 +440,7 @@ class Trace:
                 continue
             key = (array.shape, array.dtype.str, array.strides)  # the layout eager's would have
             buffer = free[key].pop() if free[key] else None
-            if buffer is None and ufunc.signature is None:  # elementwise: into an input read last here
+            if buffer is None and ufunc.signature is None:  # elementwise: into an input read last
                 for arg in _VARIABLE.findall(line.partition(" = ")[2]):
                     a, held = self.arrays[int(arg[1:])], busy[i].get(id(roots[arg]))
                     if held is not None and held[0] == key and a is roots[arg]:
