@@ -53,11 +53,12 @@ or any other method or NumPy function, declares `vjp_ufuncs = True` beside that 
 gradient has one dimension or more, compile runs it once more on arrays that report what is
 done with them, and replays that line by line, ufunc calls into buffers as above (checked:
 they must give the gradients bit for bit; anything else, and the vjp replays whole). The
-broadcasts undone on gradients (shapes.sum_to_shape) replay the same way. Every other forward,
-and every other vjp, replays as it is: it allocates what eager execution allocates, freed as
-soon as it is no longer read. A forward of that kind declares `forward_ufuncs = True` beside
-it, and replays the same way (MatMul: the product of transposed views), without being called:
-what it stores on self must then be the same at every call of a signature (Sum's input shape).
+broadcasts undone on gradients (shapes.sum_to_shape) replay the same way. A forward of that
+kind declares `forward_ufuncs = True` beside it, and replays the same way (MatMul: the product
+of transposed views), without being called: what it stores on self must then be the same at
+every call of a signature (Sum's input shape). Every other forward, and every other vjp,
+replays as it is: it allocates what eager execution allocates, freed as soon as it is no
+longer read.
 
 Calling an instance runs the op: Tensors (or numbers) in, a Tensor out. When grad mode is on and
 an input requires grad, the output gets a `Node` in the graph (`t.op`, PyTorch's grad_fn): the
