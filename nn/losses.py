@@ -126,7 +126,7 @@ def cross_entropy(input, target, reduction="mean"):
         raise TypeError(f"cross_entropy: logits must be floating point, got dtype {logits.dtype}")
     labels = np.asarray(target.data if isinstance(target, ag.Tensor) else target)
     _check_labels(labels, logits.shape)
-    return CrossEntropy(labels, reduction)(logits)
+    return CrossEntropy(labels, reduction).apply(logits)
 
 
 def _check_labels(labels, shape):

@@ -31,7 +31,7 @@ class Hardtanh(Function):
 def hardtanh(x, min_val=-1.0, max_val=1.0):
     if not min_val < max_val:
         raise ValueError(f"hardtanh: min_val ({min_val}) must be below max_val ({max_val})")
-    return Hardtanh(min_val, max_val)(x)
+    return Hardtanh(min_val, max_val).apply(x)
 
 
 class Hardsigmoid(Function):
@@ -41,7 +41,7 @@ class Hardsigmoid(Function):
     def vjp(self, g, out, x): return (g * ((x > -3) & (x < 3)) / 6,)
 
 
-def hardsigmoid(x): return Hardsigmoid()(x)
+def hardsigmoid(x): return Hardsigmoid().apply(x)
 
 
 class Hardswish(Function):
@@ -52,7 +52,7 @@ class Hardswish(Function):
         return (g * where(x <= -3, 0.0, where(x < 3, x / 3 + 0.5, 1.0)),)
 
 
-def hardswish(x): return Hardswish()(x)
+def hardswish(x): return Hardswish().apply(x)
 
 
 def _check_approximate(approximate):
@@ -97,7 +97,7 @@ def celu(x, alpha=1.0):
 
 def mish(x):
     """x * tanh(softplus(x))."""
-    return x * tanh(Softplus()(x))
+    return x * tanh(Softplus().apply(x))
 
 
 def softsign(x):
@@ -110,13 +110,13 @@ def logsigmoid(x):
     that -x cannot wrap around)."""
     if x.dtype.kind in "biu":
         x = astype(x, np.float64)
-    return -Softplus()(-x)
+    return -Softplus().apply(-x)
 
 
 def softplus(x, beta=1.0):
     """log(1 + exp(beta * x)) / beta, exact at every x (PyTorch switches to x above a threshold)."""
     if beta == 1:
-        return Softplus()(x)
+        return Softplus().apply(x)
     if beta <= 0:
         raise ValueError(f"softplus: beta must be positive, got {beta}")
-    return Softplus()(x * beta) / beta
+    return Softplus().apply(x * beta) / beta

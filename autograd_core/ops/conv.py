@@ -75,8 +75,8 @@ class Conv2d(Function):
     def vjp(self, g, out, x, w):
         args = (self.stride, self.dilation, self.groups)
         need = self.needs_input_grad or (True, True)
-        gx = Conv2dInputGrad(x.shape, *args)(g, w) if need[0] else None
-        gw = Conv2dWeightGrad(w.shape, *args)(x, g) if need[1] else None
+        gx = Conv2dInputGrad(x.shape, *args).apply(g, w) if need[0] else None
+        gw = Conv2dWeightGrad(w.shape, *args).apply(x, g) if need[1] else None
         return gx, gw
 
 
@@ -88,7 +88,7 @@ class Conv2dInputGrad(Function):
 
     def vjp(self, c, out, g, w):
         args = (self.stride, self.dilation, self.groups)
-        return Conv2d(*args)(c, w), Conv2dWeightGrad(w.shape, *args)(c, g)
+        return Conv2d(*args).apply(c, w), Conv2dWeightGrad(w.shape, *args).apply(c, g)
 
 
 class Conv2dWeightGrad(Function):
@@ -99,7 +99,7 @@ class Conv2dWeightGrad(Function):
 
     def vjp(self, c, out, x, g):
         args = (self.stride, self.dilation, self.groups)
-        return Conv2dInputGrad(x.shape, *args)(g, c), Conv2d(*args)(x, c)
+        return Conv2dInputGrad(x.shape, *args).apply(g, c), Conv2d(*args).apply(x, c)
 
 
 def _check(x, w, stride, dilation, groups):
@@ -133,7 +133,7 @@ def conv2d(x, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
         raise ValueError(f"conv2d needs an input (N, C, H, W), got shape {np.shape(x)}")
     if ph or pw:
         x = pad(x, ((0, 0), (0, 0), (ph, ph), (pw, pw)))
-    out = Conv2d(stride, dilation, int(groups))(x, weight)
+    out = Conv2d(stride, dilation, int(groups)).apply(x, weight)
     if bias is not None:
         if np.shape(bias) != (np.shape(weight)[0],):
             raise ValueError(f"conv2d: the bias must have shape ({np.shape(weight)[0]},) for a weight "
@@ -190,7 +190,8 @@ class MaxPool2d(Function):
     def vjp(self, g, out, x):
         n, c, h, w = self.x_shape
         zeros = np.zeros((n, c, h * w), dtype=g.dtype)
-        return (reshape(AddAlongAxis(self.flat, 2)(zeros, reshape(g, (n, c, -1))), self.x_shape),)
+        added = AddAlongAxis(self.flat, 2).apply(zeros, reshape(g, (n, c, -1)))
+        return (reshape(added, self.x_shape),)
 
 
 def max_pool2d(x, kernel_size, stride=None, padding=0, dilation=1):
@@ -199,7 +200,7 @@ def max_pool2d(x, kernel_size, stride=None, padding=0, dilation=1):
     k, s, p, d = _pool_args(x, kernel_size, stride, padding, dilation, "max_pool2d")
     if p != (0, 0):
         x = pad(x, ((0, 0), (0, 0), (p[0], p[0]), (p[1], p[1])), constant_values=-np.inf)
-    return MaxPool2d(k, s, d)(x)
+    return MaxPool2d(k, s, d).apply(x)
 
 
 def avg_pool2d(x, kernel_size, stride=None, padding=0):

@@ -33,7 +33,7 @@ class Prod(Function):
         return (g.reshape(keepdims_shape(x.shape, axes)) * others,)
 
 
-def prod(x, axis=None, keepdims=False): return Prod(axis, keepdims)(x)
+def prod(x, axis=None, keepdims=False): return Prod(axis, keepdims).apply(x)
 
 
 def _product_of_others(x):
@@ -63,8 +63,8 @@ class CumSum(Function):
 def cumsum(x, axis=None):
     """Running sum along `axis`; None runs over the flattened array (NumPy's default)."""
     if axis is None:
-        return CumSum(0)(reshape(x, (-1,)))
-    return CumSum(normalize_axis(axis, np.ndim(x)))(x)
+        return CumSum(0).apply(reshape(x, (-1,)))
+    return CumSum(normalize_axis(axis, np.ndim(x))).apply(x)
 
 
 class CumProd(Function):
@@ -89,8 +89,8 @@ class CumProd(Function):
 def cumprod(x, axis=None):
     """Running product along `axis`; None runs over the flattened array."""
     if axis is None:
-        return CumProd(0)(reshape(x, (-1,)))
-    return CumProd(normalize_axis(axis, np.ndim(x)))(x)
+        return CumProd(0).apply(reshape(x, (-1,)))
+    return CumProd(normalize_axis(axis, np.ndim(x))).apply(x)
 
 
 def _cumprod_vjp_last(g, x):

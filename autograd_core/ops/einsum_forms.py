@@ -63,10 +63,10 @@ def einsum(subscripts, *operands):
     if len(ins) != len(operands):
         raise ValueError(f"einsum '{subscripts}' needs {len(ins)} operands, got {len(operands)}")
     if "..." not in subscripts and all(len(set(s)) == len(s) for s in ins):
-        return Einsum(subscripts)(*operands)
+        return Einsum(subscripts).apply(*operands)
     ins, out = _spell_ellipsis(ins, rhs if arrow else None, [np.shape(x) for x in operands])
     sizes = _broadcast_sizes(ins, operands, subscripts)
     operands = [x if np.shape(x) == tuple(sizes[c] for c in s) else broadcast_to(x, tuple(sizes[c] for c in s))
                 for s, x in zip(ins, operands)]
     pairs = [_take_diagonals(s, x) for s, x in zip(ins, operands)]
-    return Einsum(",".join(s for s, _ in pairs) + "->" + out)(*[x for _, x in pairs])
+    return Einsum(",".join(s for s, _ in pairs) + "->" + out).apply(*[x for _, x in pairs])

@@ -26,7 +26,7 @@ class Add(Function):
 
 def add(x, y, alpha=1):
     """x + y, or x + alpha * y (as torch.add) for a number alpha, as one op."""
-    return Add()(x, y) if alpha == 1 else AddScaled(float(alpha))(x, y)
+    return Add().apply(x, y) if alpha == 1 else AddScaled(float(alpha)).apply(x, y)
 
 
 class AddScaled(Function):
@@ -53,7 +53,7 @@ class Sub(Function):
         return g, (-g if (self.needs_input_grad or (True, True))[1] else None)
 
 
-def subtract(x, y): return Sub()(x, y)
+def subtract(x, y): return Sub().apply(x, y)
 
 
 class Mul(Function):
@@ -67,7 +67,7 @@ class Mul(Function):
         return (g * y if need_x else None), (g * x if need_y else None)
 
 
-def multiply(x, y): return Mul()(x, y)
+def multiply(x, y): return Mul().apply(x, y)
 
 
 class Div(Function):
@@ -81,7 +81,7 @@ class Div(Function):
         return (g / y if need_x else None), (-g * out / y if need_y else None)
 
 
-def divide(x, y): return Div()(x, y)
+def divide(x, y): return Div().apply(x, y)
 
 
 class Neg(Function):
@@ -93,7 +93,7 @@ class Neg(Function):
     def vjp(self, g, out, x): return (-g,)
 
 
-def negative(x): return Neg()(x)
+def negative(x): return Neg().apply(x)
 
 
 class Pow(Function):
@@ -116,7 +116,7 @@ class Pow(Function):
         return gx, gy
 
 
-def power(x, y): return Pow()(x, y)
+def power(x, y): return Pow().apply(x, y)
 
 
 class Exp(Function):
@@ -129,7 +129,7 @@ class Exp(Function):
     def vjp(self, g, out, x): return (g * out,)
 
 
-def exp(x): return Exp()(x)
+def exp(x): return Exp().apply(x)
 
 
 class Log(Function):
@@ -142,7 +142,7 @@ class Log(Function):
     def vjp(self, g, out, x): return (g / x,)
 
 
-def log(x): return Log()(x)
+def log(x): return Log().apply(x)
 
 
 class Sqrt(Function):
@@ -155,7 +155,7 @@ class Sqrt(Function):
     def vjp(self, g, out, x): return (g / (2 * out),)
 
 
-def sqrt(x): return Sqrt()(x)
+def sqrt(x): return Sqrt().apply(x)
 
 
 class Tanh(Function):
@@ -168,7 +168,7 @@ class Tanh(Function):
     def vjp(self, g, out, x): return (g * (1 - out ** 2),)
 
 
-def tanh(x): return Tanh()(x)
+def tanh(x): return Tanh().apply(x)
 
 
 class Sigmoid(Function):
@@ -184,7 +184,7 @@ class Sigmoid(Function):
     def vjp(self, g, out, x): return (g * out * (1 - out),)
 
 
-def sigmoid(x): return Sigmoid()(x)
+def sigmoid(x): return Sigmoid().apply(x)
 
 
 class Softplus(Function):
@@ -197,7 +197,7 @@ class Softplus(Function):
     def vjp(self, g, out, x): return (g * sigmoid(x),)
 
 
-def softplus(x): return Softplus()(x)
+def softplus(x): return Softplus().apply(x)
 
 
 class Relu(Function):
@@ -209,7 +209,7 @@ class Relu(Function):
     def vjp(self, g, out, x): return (g * (out > 0),)
 
 
-def relu(x): return Relu()(x)
+def relu(x): return Relu().apply(x)
 
 
 class LeakyRelu(Function):
@@ -220,7 +220,7 @@ class LeakyRelu(Function):
     def vjp(self, g, out, x): return (g * np.where(x > 0, 1.0, self.slope),)
 
 
-def leaky_relu(x, negative_slope=0.01): return LeakyRelu(negative_slope)(x)
+def leaky_relu(x, negative_slope=0.01): return LeakyRelu(negative_slope).apply(x)
 
 
 class Abs(Function):
@@ -231,7 +231,7 @@ class Abs(Function):
     def vjp(self, g, out, x): return (g * np.sign(np.asarray(x)),)
 
 
-def abs(x): return Abs()(x)  # noqa: A001 (NumPy's name)
+def abs(x): return Abs().apply(x)  # noqa: A001 (NumPy's name)
 
 
 class Maximum(Function):
@@ -244,7 +244,7 @@ class Maximum(Function):
         return g * wx, g * (1 - wx)
 
 
-def maximum(x, y): return Maximum()(x, y)
+def maximum(x, y): return Maximum().apply(x, y)
 
 
 class Minimum(Function):
@@ -257,7 +257,7 @@ class Minimum(Function):
         return g * wx, g * (1 - wx)
 
 
-def minimum(x, y): return Minimum()(x, y)
+def minimum(x, y): return Minimum().apply(x, y)
 
 
 class Clip(Function):
@@ -274,7 +274,7 @@ class Clip(Function):
         return (g * inside,)
 
 
-def clip(x, a_min, a_max): return Clip(a_min, a_max)(x)
+def clip(x, a_min, a_max): return Clip(a_min, a_max).apply(x)
 
 
 class Where(Function):
@@ -288,6 +288,6 @@ class Where(Function):
 
 def where(cond, x, y):
     """x where `cond` (a boolean array, or a comparison of Tensors) else y."""
-    return Where(np.asarray(cond, dtype=bool))(x, y)
+    return Where(np.asarray(cond, dtype=bool)).apply(x, y)
 
 

@@ -42,7 +42,7 @@ class TakeAlongAxis(Function):
     def forward(self, x):
         self.index = _along_axis_index(self.indices, self.axis, x.shape, "take_along_axis")
         return x[self.index]
-    def vjp(self, g, out, x): return (ScatterAdd(self.index, x.shape)(g),)
+    def vjp(self, g, out, x): return (ScatterAdd(self.index, x.shape).apply(g),)
 
 
 class AddAlongAxis(Function):
@@ -67,24 +67,24 @@ def take_along_axis(x, indices, axis):
     """NumPy's take_along_axis (torch.gather with dim=axis); axis=None works on x flattened."""
     indices = _array(indices)
     if axis is None:
-        return TakeAlongAxis(indices, 0)(reshape(x, (-1,)))
-    return TakeAlongAxis(indices, normalize_axis(axis, np.ndim(x)))(x)
+        return TakeAlongAxis(indices, 0).apply(reshape(x, (-1,)))
+    return TakeAlongAxis(indices, normalize_axis(axis, np.ndim(x))).apply(x)
 
 
 def add_along_axis(x, indices, values, axis):
     """x with `values` added at `indices` along `axis`, out of place (torch's scatter_add)."""
-    return AddAlongAxis(_array(indices), normalize_axis(axis, np.ndim(x)))(x, values)
+    return AddAlongAxis(_array(indices), normalize_axis(axis, np.ndim(x))).apply(x, values)
 
 
 class Flip(Function):
     """x with the order of elements reversed along `axis` (a tuple of ints)."""
     def __init__(self, axis): self.axis = axis
     def forward(self, x): return np.flip(x, self.axis)
-    def vjp(self, g, out, x): return (Flip(self.axis)(g),)
+    def vjp(self, g, out, x): return (Flip(self.axis).apply(g),)
 
 
 def flip(x, axis=None):
-    return Flip(normalize_axes(axis, np.ndim(x)))(x)
+    return Flip(normalize_axes(axis, np.ndim(x))).apply(x)
 
 
 class Roll(Function):
@@ -93,17 +93,17 @@ class Roll(Function):
     def forward(self, x): return np.roll(x, self.shift, self.axis)
     def vjp(self, g, out, x):
         back = tuple(-s for s in self.shift) if isinstance(self.shift, tuple) else -self.shift
-        return (Roll(back, self.axis)(g),)
+        return (Roll(back, self.axis).apply(g),)
 
 
 def roll(x, shift, axis=None):
     """np.roll: axis=None rolls the flattened array and restores the shape."""
     if axis is None:
-        return reshape(Roll(int(shift), 0)(reshape(x, (-1,))), np.shape(x))
+        return reshape(Roll(int(shift), 0).apply(reshape(x, (-1,))), np.shape(x))
     if isinstance(axis, (tuple, list)):
         return Roll(tuple(int(s) for s in np.broadcast_to(shift, (len(axis),))),
-                    tuple(normalize_axis(a, np.ndim(x)) for a in axis))(x)
-    return Roll(int(shift), normalize_axis(axis, np.ndim(x)))(x)
+                    tuple(normalize_axis(a, np.ndim(x)) for a in axis)).apply(x)
+    return Roll(int(shift), normalize_axis(axis, np.ndim(x))).apply(x)
 
 
 class Pad(Function):
@@ -119,7 +119,7 @@ def pad(x, pad_width, mode="constant", constant_values=0):
     modes pick elements by index (each axis in turn), so their gradients add up exactly."""
     pw = _pad_width(pad_width, np.ndim(x))
     if mode == "constant":
-        return Pad(pw, constant_values)(x)
+        return Pad(pw, constant_values).apply(x)
     if mode not in ("reflect", "symmetric", "edge", "wrap"):
         raise ValueError(f"pad: unknown mode {mode!r}; use constant, reflect, symmetric, edge or wrap")
     for d, (b, a) in enumerate(pw):
@@ -258,7 +258,7 @@ def diag(v, k=0):
         raise ValueError(f"diag: needs a 1-D or 2-D input, got shape {np.shape(v)}")
     n = np.shape(v)[0] + abs(k)
     i = np.arange(np.shape(v)[0])
-    return ScatterAdd((i + max(-k, 0), i + max(k, 0)), (n, n))(v)
+    return ScatterAdd((i + max(-k, 0), i + max(k, 0)), (n, n)).apply(v)
 
 
 def trace(x, offset=0, axis1=0, axis2=1):

@@ -60,7 +60,7 @@ class MatMul(Function):
         return gx, gy
 
 
-def matmul(x, y): return MatMul()(x, y)
+def matmul(x, y): return MatMul().apply(x, y)
 
 
 def _column_major(a):
@@ -146,7 +146,8 @@ class ResidualAffine(Affine):
     def vjp(self, g, out, x, W, b=None):
         s = self.activation_out
         if not isinstance(x, np.ndarray):  # create_graph: the same value, recorded from the inputs
-            s = Affine(self.activation)(x, W) if b is None else Affine(self.activation)(x, W, b)
+            affine = Affine(self.activation)
+            s = affine.apply(x, W) if b is None else affine.apply(x, W, b)
         grads = Affine.vjp(self, g * self.step, s, x, W, b)
         return (g if grads[0] is None else g + grads[0],) + grads[1:]
 

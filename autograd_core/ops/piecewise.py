@@ -29,7 +29,7 @@ class Sign(_Flat):
     def forward(self, x): return np.sign(x)
 
 
-def sign(x): return Sign()(x)
+def sign(x): return Sign().apply(x)
 
 
 class Floor(_Flat):
@@ -37,7 +37,7 @@ class Floor(_Flat):
     def forward(self, x): return np.floor(x)
 
 
-def floor(x): return Floor()(x)
+def floor(x): return Floor().apply(x)
 
 
 class Ceil(_Flat):
@@ -45,7 +45,7 @@ class Ceil(_Flat):
     def forward(self, x): return np.ceil(x)
 
 
-def ceil(x): return Ceil()(x)
+def ceil(x): return Ceil().apply(x)
 
 
 class Round(_Flat):
@@ -54,7 +54,7 @@ class Round(_Flat):
     def forward(self, x): return np.round(x, self.decimals)
 
 
-def round(x, decimals=0): return Round(int(decimals))(x)  # noqa: A001 (NumPy's name)
+def round(x, decimals=0): return Round(int(decimals)).apply(x)  # noqa: A001 (NumPy's name)
 
 
 class Trunc(_Flat):
@@ -62,7 +62,7 @@ class Trunc(_Flat):
     def forward(self, x): return np.trunc(x)
 
 
-def trunc(x): return Trunc()(x)
+def trunc(x): return Trunc().apply(x)
 
 
 class FloorDivide(_Flat):
@@ -71,7 +71,7 @@ class FloorDivide(_Flat):
     def forward(self, x, y): return np.floor_divide(x, y)
 
 
-def floor_divide(x, y): return FloorDivide()(x, y)
+def floor_divide(x, y): return FloorDivide().apply(x, y)
 
 
 class Remainder(Function):
@@ -83,7 +83,7 @@ class Remainder(Function):
     def vjp(self, g, out, x, y): return g, -g * floor_divide(x, y)
 
 
-def remainder(x, y): return Remainder()(x, y)
+def remainder(x, y): return Remainder().apply(x, y)
 
 
 def _data(x):

@@ -34,7 +34,7 @@ class Sum(_Reduction):
 
 
 def sum(x, axis=None, keepdims=False):  # noqa: A001 (NumPy's name)
-    return Sum(normalize_axes(axis, shape_of(x)), keepdims)(x)
+    return Sum(normalize_axes(axis, shape_of(x)), keepdims).apply(x)
 
 
 class Max(_Reduction):
@@ -44,7 +44,7 @@ class Max(_Reduction):
 
 
 def max(x, axis=None, keepdims=False):  # noqa: A001
-    return Max(normalize_axes(axis, shape_of(x)), keepdims)(x)
+    return Max(normalize_axes(axis, shape_of(x)), keepdims).apply(x)
 
 
 class Min(_Reduction):
@@ -54,7 +54,7 @@ class Min(_Reduction):
 
 
 def min(x, axis=None, keepdims=False):  # noqa: A001
-    return Min(normalize_axes(axis, shape_of(x)), keepdims)(x)
+    return Min(normalize_axes(axis, shape_of(x)), keepdims).apply(x)
 
 
 def _extremum_vjp(g, out, x, axes):
@@ -85,7 +85,7 @@ class LogSumExp(_Reduction):
 
 
 def logsumexp(x, axis=None, keepdims=False):
-    return LogSumExp(normalize_axes(axis, shape_of(x)), keepdims)(x)
+    return LogSumExp(normalize_axes(axis, shape_of(x)), keepdims).apply(x)
 
 
 class Softmax(_Reduction):
@@ -104,6 +104,6 @@ class Softmax(_Reduction):
 
 def softmax(x, axis=-1):
     """Probabilities along `axis` (an int or a tuple) that sum to 1, without overflow."""
-    return Softmax(normalize_axes(axis, shape_of(x)))(x)
+    return Softmax(normalize_axes(axis, shape_of(x))).apply(x)
 
 

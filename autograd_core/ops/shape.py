@@ -19,7 +19,7 @@ class Reshape(Function):
     def vjp(self, g, out, x): return (g.reshape(self.x_shape),)
 
 
-def reshape(x, shape): return Reshape(shape)(x)
+def reshape(x, shape): return Reshape(shape).apply(x)
 
 
 class Transpose(Function):
@@ -35,7 +35,7 @@ class Transpose(Function):
 
 def transpose(x, axes=None):
     """x with its axes permuted (None reverses them; negative axes count from the end)."""
-    return Transpose(normalize_permutation(axes, shape_of(x)))(x)
+    return Transpose(normalize_permutation(axes, shape_of(x))).apply(x)
 
 
 class BroadcastTo(Function):
@@ -46,7 +46,7 @@ class BroadcastTo(Function):
     def vjp(self, g, out, x): return (g,)
 
 
-def broadcast_to(x, shape): return BroadcastTo(shape)(x)
+def broadcast_to(x, shape): return BroadcastTo(shape).apply(x)
 
 
 class Cast(Function):
@@ -62,7 +62,7 @@ def astype(x, dtype):
     rule: the derivative of rounding is 0 where it exists), so the result needs no grad."""
     if np.dtype(dtype).kind not in "fc" and isinstance(x, Tensor):
         x = x.detach()
-    return Cast(dtype)(x)
+    return Cast(dtype).apply(x)
 
 
 class GetItem(Function):
@@ -75,7 +75,7 @@ class GetItem(Function):
         self.x_shape = x.shape
         return x[self.index]
 
-    def vjp(self, g, out, x): return (ScatterAdd(self.index, self.x_shape)(g),)
+    def vjp(self, g, out, x): return (ScatterAdd(self.index, self.x_shape).apply(g),)
 
 
 def getitem(x, index):
@@ -84,7 +84,7 @@ def getitem(x, index):
         index = tuple(np.asarray(i) if hasattr(i, "__array__") else i for i in index)
     elif hasattr(index, "__array__") or isinstance(index, list):
         index = np.asarray(index)
-    return GetItem(index)(x)
+    return GetItem(index).apply(x)
 
 
 class ScatterAdd(Function):
@@ -132,7 +132,7 @@ def concatenate(xs, axis=0):
     xs = list(xs)
     if not xs:
         raise ValueError("concatenate needs at least one tensor")
-    return Concatenate(None if axis is None else normalize_axis(axis, shape_of(xs[0])))(*xs)
+    return Concatenate(None if axis is None else normalize_axis(axis, shape_of(xs[0]))).apply(*xs)
 
 
 class Stack(Function):
@@ -151,7 +151,7 @@ def stack(xs, axis=0):
     xs = list(xs)
     if not xs:
         raise ValueError("stack needs at least one tensor")
-    return Stack(normalize_axis(axis, len(shape_of(xs[0])) + 1))(*xs)
+    return Stack(normalize_axis(axis, len(shape_of(xs[0])) + 1)).apply(*xs)
 
 
 def swapaxes(x, axis1, axis2):

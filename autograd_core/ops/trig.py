@@ -24,7 +24,7 @@ class Sin(Function):
     def vjp(self, g, out, x): return (g * cos(x),)
 
 
-def sin(x): return Sin()(x)
+def sin(x): return Sin().apply(x)
 
 
 class Cos(Function):
@@ -36,7 +36,7 @@ class Cos(Function):
     def vjp(self, g, out, x): return (-g * sin(x),)
 
 
-def cos(x): return Cos()(x)
+def cos(x): return Cos().apply(x)
 
 
 class Tan(Function):
@@ -48,7 +48,7 @@ class Tan(Function):
     def vjp(self, g, out, x): return (g * (1 + out * out),)
 
 
-def tan(x): return Tan()(x)
+def tan(x): return Tan().apply(x)
 
 
 class Arcsin(Function):
@@ -60,7 +60,7 @@ class Arcsin(Function):
     def vjp(self, g, out, x): return (g / sqrt(1 - x * x),)
 
 
-def arcsin(x): return Arcsin()(x)
+def arcsin(x): return Arcsin().apply(x)
 
 
 class Arccos(Function):
@@ -72,7 +72,7 @@ class Arccos(Function):
     def vjp(self, g, out, x): return (-g / sqrt(1 - x * x),)
 
 
-def arccos(x): return Arccos()(x)
+def arccos(x): return Arccos().apply(x)
 
 
 class Arctan(Function):
@@ -84,7 +84,7 @@ class Arctan(Function):
     def vjp(self, g, out, x): return (g / (1 + x * x),)
 
 
-def arctan(x): return Arctan()(x)
+def arctan(x): return Arctan().apply(x)
 
 
 class Arctan2(Function):
@@ -98,7 +98,7 @@ class Arctan2(Function):
         return g * x / r2, -g * y / r2
 
 
-def arctan2(y, x): return Arctan2()(y, x)
+def arctan2(y, x): return Arctan2().apply(y, x)
 
 
 class Sinh(Function):
@@ -110,7 +110,7 @@ class Sinh(Function):
     def vjp(self, g, out, x): return (g * cosh(x),)
 
 
-def sinh(x): return Sinh()(x)
+def sinh(x): return Sinh().apply(x)
 
 
 class Cosh(Function):
@@ -122,7 +122,7 @@ class Cosh(Function):
     def vjp(self, g, out, x): return (g * sinh(x),)
 
 
-def cosh(x): return Cosh()(x)
+def cosh(x): return Cosh().apply(x)
 
 
 class Arcsinh(Function):
@@ -134,7 +134,7 @@ class Arcsinh(Function):
     def vjp(self, g, out, x): return (g / sqrt(x * x + 1),)
 
 
-def arcsinh(x): return Arcsinh()(x)
+def arcsinh(x): return Arcsinh().apply(x)
 
 
 class Arccosh(Function):
@@ -146,7 +146,7 @@ class Arccosh(Function):
     def vjp(self, g, out, x): return (g / (sqrt(x - 1) * sqrt(x + 1)),)
 
 
-def arccosh(x): return Arccosh()(x)
+def arccosh(x): return Arccosh().apply(x)
 
 
 class Arctanh(Function):
@@ -158,7 +158,7 @@ class Arctanh(Function):
     def vjp(self, g, out, x): return (g / (1 - x * x),)
 
 
-def arctanh(x): return Arctanh()(x)
+def arctanh(x): return Arctanh().apply(x)
 
 
 class Log1p(Function):
@@ -170,7 +170,7 @@ class Log1p(Function):
     def vjp(self, g, out, x): return (g / (1 + x),)
 
 
-def log1p(x): return Log1p()(x)
+def log1p(x): return Log1p().apply(x)
 
 
 class Expm1(Function):
@@ -182,7 +182,7 @@ class Expm1(Function):
     def vjp(self, g, out, x): return (g * (out + 1),)
 
 
-def expm1(x): return Expm1()(x)
+def expm1(x): return Expm1().apply(x)
 
 
 class Log2(Function):
@@ -194,7 +194,7 @@ class Log2(Function):
     def vjp(self, g, out, x): return (g / (x * _LN2),)
 
 
-def log2(x): return Log2()(x)
+def log2(x): return Log2().apply(x)
 
 
 class Log10(Function):
@@ -206,7 +206,7 @@ class Log10(Function):
     def vjp(self, g, out, x): return (g / (x * _LN10),)
 
 
-def log10(x): return Log10()(x)
+def log10(x): return Log10().apply(x)
 
 
 class Exp2(Function):
@@ -218,7 +218,7 @@ class Exp2(Function):
     def vjp(self, g, out, x): return (g * out * _LN2,)
 
 
-def exp2(x): return Exp2()(x)
+def exp2(x): return Exp2().apply(x)
 
 
 class LogAddExp(Function):
@@ -230,7 +230,7 @@ class LogAddExp(Function):
     def vjp(self, g, out, x, y): return g * exp(x - out), g * exp(y - out)
 
 
-def logaddexp(x, y): return LogAddExp()(x, y)
+def logaddexp(x, y): return LogAddExp().apply(x, y)
 
 
 class Erf(Function):
@@ -241,7 +241,7 @@ class Erf(Function):
     def vjp(self, g, out, x): return (g * _TWO_OVER_SQRT_PI * exp(-(x * x)),)
 
 
-def erf(x): return Erf()(x)
+def erf(x): return Erf().apply(x)
 
 
 def _erf(x):

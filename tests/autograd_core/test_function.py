@@ -1,4 +1,4 @@
-"""Function: the op contract (forward on arrays, vjp in Tensor ops) and what __call__ records."""
+"""Function: the op contract (forward on arrays, vjp in Tensor ops) and what apply records."""
 
 import numpy as np
 import pytest
@@ -144,6 +144,35 @@ def test_an_op_instance_records_once():
     op(x)
     with pytest.raises(RuntimeError, match="an op instance runs once, create a new one"):
         op(x)
+
+
+def test_apply_and_calling_the_instance_are_one_call():
+    # the ops' functions use apply; a user's op is called either way: the same node, the same
+    # gradients, and either refuses the instance's second run
+    x = Tensor(np.array([0.5, -1.0, 2.0]), requires_grad=True)
+    by_apply, by_call = ag.ops.Mul().apply(x, x), ag.ops.Mul()(x, x)
+    assert type(by_apply.op.function) is type(by_call.op.function) is ag.ops.Mul
+    assert by_apply.op.inputs == by_call.op.inputs == (x, x)
+    g_apply, = ag.grad(by_apply.sum(), [x])
+    g_call, = ag.grad(by_call.sum(), [x])
+    np.testing.assert_array_equal(g_apply.data, 2 * x.data)
+    np.testing.assert_array_equal(g_call.data, 2 * x.data)
+    with pytest.raises(RuntimeError, match="an op instance runs once"):
+        by_apply.op.function(x, x)
+    with pytest.raises(RuntimeError, match="an op instance runs once"):
+        by_call.op.function.apply(x, x)
+
+
+def test_a_vjp_of_three_inputs_is_called_with_all_three():
+    # backward_step calls vjps of one and two inputs without unpacking; three take `*saved`
+    class MulAdd(ag.Function):
+        saves = "inputs"
+        def forward(self, x, y, z): return x * y + z
+        def vjp(self, g, out, x, y, z): return g * y, g * x, g
+
+    x, y, z = (Tensor(np.array([v]), requires_grad=True) for v in (2.0, 3.0, 5.0))
+    MulAdd().apply(x, y, z).sum().backward()
+    assert (x.grad.item(), y.grad.item(), z.grad.item()) == (3.0, 2.0, 1.0)
 
 
 @pytest.mark.parametrize("expr, op", [
