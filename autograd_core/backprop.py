@@ -55,7 +55,7 @@ def _walk(roots, seeds, retain_graph, create_graph, keep=(), trace=None):
             for x, gx in edges:
                 if gx is None or not x.requires_grad:
                     continue
-                if gx.shape != x.shape or gx.dtype != x.dtype:
+                if gx.shape != x.shape or gx.dtype is not x.dtype and gx.dtype != x.dtype:
                     gx = _fit(gx, x, node, trace)
                 if anomaly and node is not None:
                     check_finite(node.function, "backward", gx, [g])

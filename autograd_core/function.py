@@ -345,7 +345,7 @@ class Node:
                 raise NotSavedError(f"{self.name}.vjp used an array its op does not save "
                                     f"(saves = {function.saves!r}): {e}") from None
             raise
-        if type(gxs) is not tuple or len(gxs) != len(inputs):
+        if type(gxs) is not tuple or len(gxs) != n:  # (n: one saved entry per input)
             raise TypeError(f"{self.name}.vjp must return a tuple of {len(inputs)} gradients")
         if release:
             if versions or function.kept:
