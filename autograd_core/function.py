@@ -62,7 +62,7 @@ longer read.
 
 `apply` runs the op, as PyTorch's `Function.apply`: Tensors (or numbers) in, a Tensor out.
 Calling the instance, `Cube()(x)`, is the same call; the ops' functions use `apply`, which
-skips the call of an object (about 550 CPU instructions of the 40,000 an op costs). When grad
+skips the call of an object (about 550 CPU instructions of the ~38,000 an op costs). When grad
 mode is on and an input requires grad, the output gets a `Node` in the graph (`t.op`,
 PyTorch's grad_fn): the instance as its `function` (with its attributes), `inputs` (per input,
 its node, or the leaf Tensor itself), the output's `shape` and `dtype`, and the saved arrays,

@@ -20,7 +20,7 @@ class _ThreadState(threading.local):
     keep_values = False  # keep_values: recorded ops save their inputs and output, whatever they need
     tracer = None  # compile: the Trace recording this thread's ops while a function is traced
     # What each op call reads, in one read (a thread-local read costs ~50 ns): (enabled, hooks,
-    # extras); hooks: anomaly or a tracer is on, and Function.__call__ calls out; extras:
+    # extras); hooks: anomaly or a tracer is on, and Function.apply calls out; extras:
     # keep_values, sites or a scope is on, and a recorded op reads them
     per_op = (True, False, False)
 
