@@ -29,7 +29,8 @@ def markdown(rows, table, checks, memory, meta):
     """The whole of results.md, one section after another."""
     engines = engines_of(meta)
     sections = [_header(meta), _timing(rows, table, engines), _wall(rows, table, engines),
-                _bounds(rows, table, engines), _agreement(checks, engines), _memory(memory),
+                _faults(rows, table, engines), _bounds(rows, table, engines),
+                _agreement(checks, engines), _memory(memory),
                 ["", "![time per step against batch size and depth](scaling.png)", ""]]
     return "\n".join(line for section in sections for line in section)
 
@@ -80,6 +81,24 @@ def _wall(rows, table, engines):
     lines += [_row([row.label] + [_ratio(table[row.name], e, "ratio_wall") for e in others])
               for row in rows]
     return lines
+
+
+def _faults(rows, table, engines):
+    """Median minor page faults per step: memory touched for the first time, which the kernel
+    maps page by page (microseconds each on a virtual machine, counted in CPU time)."""
+    lines = ["", "## Minor page faults per step", "",
+             "Each is the first touch of a page the allocator took from the system: a step that "
+             "frees memory back (glibc returns the top of its heap) pays them again next step. "
+             "Their cost moves from run to run on a virtual machine, and with it the ratios of "
+             "the rows that take many; a compiled replay writes into buffers it keeps.", "",
+             _row(["workload"] + [SHORT[e] for e in engines]), "|---|" + "---|" * len(engines)]
+    lines += [_row([row.label] + [_count(table[row.name].get(e, {}).get("faults"))
+                                  for e in engines]) for row in rows]
+    return lines
+
+
+def _count(faults):
+    return "–" if faults is None else f"{faults:.0f}" if faults >= 10 else f"{faults:.1f}"
 
 
 def bound_pairs(rows):

@@ -44,7 +44,8 @@ class Worker:
 
 
 def measure(rows, workers, rounds):
-    """samples[name][engine] = list of (cpu, wall) seconds per step, one per round."""
+    """samples[name][engine] = list of (cpu, wall) seconds and page faults per step, one per
+    round."""
     samples = {row.name: {e: [] for e in row.engines if e in workers} for row in rows}
     for r in range(rounds):
         started = time.perf_counter()
@@ -61,19 +62,21 @@ def _sample_round(row, workers, r, samples):
     shift = r % len(engines)
     for engine in engines[shift:] + engines[:shift]:
         reply = workers[engine].ask("sample", row, repeat=row.repeat, warmup=row.warmup)
-        samples[engine].append((reply["cpu"], reply["wall"]))
+        samples[engine].append((reply["cpu"], reply["wall"], reply["faults"]))
 
 
 def summarise(rows, samples):
-    """table[name][engine]: median time (CPU, in the row's unit) and, beside NumPy, the median
-    per-round ratio to it in CPU time ("ratio") and wall time ("ratio_wall")."""
+    """table[name][engine]: median time (CPU, in the row's unit), median page faults per step
+    and, beside NumPy, the median per-round ratio to it in CPU time ("ratio") and wall time
+    ("ratio_wall")."""
     table = {}
     for row in rows:
         per_engine = samples[row.name]
         base = per_engine.get("numpy")
         table[row.name] = {}
         for engine, values in per_engine.items():
-            entry = {"median": row.in_unit(statistics.median(v[0] for v in values))}
+            entry = {"median": row.in_unit(statistics.median(v[0] for v in values)),
+                     "faults": statistics.median(v[2] for v in values)}
             if base and engine != "numpy":
                 entry["ratio"] = _median_ratio(values, base, 0)
                 entry["ratio_wall"] = _median_ratio(values, base, 1)

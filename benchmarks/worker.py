@@ -2,8 +2,9 @@
 
 Reads one JSON command per line on stdin and answers one JSON line on stdout:
   {"cmd": "sample", "workload": ..., "params": {...}, "repeat": K, "warmup": true}
-      one untimed warm-up step, then K timed steps: seconds per step (wall and CPU) and the
-      last step's value; the model is built once per (workload, params) and kept.
+      one untimed warm-up step, then K timed steps: seconds per step (wall and CPU), minor page
+      faults per step and the last step's value; the model is built once per (workload, params)
+      and kept.
   {"cmd": "values", "workload": ..., "params": {...}, "steps": N}  a fresh model's first N values
   {"cmd": "memory", "workload": ..., "params": {...}}  tracemalloc peak of one step on a fresh
       model, above what was held before it (NumPy reports its buffers to tracemalloc)
@@ -13,6 +14,7 @@ The parent sets the BLAS/OpenMP thread counts in the environment before this pro
 import gc
 import importlib
 import json
+import resource
 import sys
 import time
 import tracemalloc
@@ -50,15 +52,23 @@ def main(engine):
 
 
 def sample(step, repeat, warmup):
-    """Seconds per step over `repeat` steps, after one untimed warm-up step."""
+    """Seconds per step over `repeat` steps, after one untimed warm-up step, and the minor page
+    faults per step (first touches of memory the allocator took from the system: their cost,
+    counted in CPU time, moves a lot from run to run on a virtual machine)."""
     gc.collect()
     if warmup:
         step()
+    faults = _minor_faults()
     wall, cpu = time.perf_counter(), time.process_time()
     for _ in range(repeat):
         value = step()
     wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
-    return {"wall": wall / repeat, "cpu": cpu / repeat, "value": value}
+    faults = _minor_faults() - faults
+    return {"wall": wall / repeat, "cpu": cpu / repeat, "faults": faults / repeat, "value": value}
+
+
+def _minor_faults():
+    return resource.getrusage(resource.RUSAGE_SELF).ru_minflt
 
 
 def memory(step):
