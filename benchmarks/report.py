@@ -84,8 +84,7 @@ def _wall(rows, table, engines):
 
 
 def _faults(rows, table, engines):
-    """Median minor page faults per step: memory touched for the first time, which the kernel
-    maps page by page (microseconds each on a virtual machine, counted in CPU time)."""
+    """Median minor page faults per step, one line per workload."""
     lines = ["", "## Minor page faults per step", "",
              "Each is the first touch of a page the allocator took from the system: a step that "
              "frees memory back (glibc returns the top of its heap) pays them again next step. "

@@ -52,9 +52,8 @@ def main(engine):
 
 
 def sample(step, repeat, warmup):
-    """Seconds per step over `repeat` steps, after one untimed warm-up step, and the minor page
-    faults per step (first touches of memory the allocator took from the system: their cost,
-    counted in CPU time, moves a lot from run to run on a virtual machine)."""
+    """Seconds and minor page faults (see benchmarks/README.md) per step over `repeat` steps,
+    after one untimed warm-up step."""
     gc.collect()
     if warmup:
         step()
