@@ -170,8 +170,11 @@ class Trace:
         return self._object(t, "leaf")
 
     def _name(self, array):
-        """The variable of an array the program computed or read; unknown: abandon."""
+        """The variable of an array the program computed or read, or of a NumPy scalar (a
+        number as a vjp gets it: a constant); an unknown array: abandon."""
         name = self.names.get(id(array))
+        if name is None and isinstance(array, np.generic):
+            return self._bind(array, self._object(array, "c"))
         if name is None:
             self.abandon("an array from outside the function (a graph recorded before the call)")
             return "?"

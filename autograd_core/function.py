@@ -12,6 +12,12 @@ To define an op, subclass `Function`:
 
     def cube(x): return Cube().apply(x)
 
+An op whose class has no __init__ and whose forward and vjp keep nothing on self (most of the
+engine's: Add, Mul, Tanh, MatMul) is stateless: its function passes every call to one shared
+instance, `_TANH = shared(Tanh)` and `def tanh(x): return _TANH.apply(x)`, so that recording it
+makes no op object. What differs between calls goes elsewhere: needs_input_grad selects another
+shared instance, and a site, scope or name is set on a private copy of the shared one.
+
 - `forward(*arrays) -> ndarray`: NumPy in, NumPy out.
 - `vjp(g, out, *inputs) -> tuple`: one gradient per input (None for an input with no gradient),
   in the output's broadcast shape; the engine sums each down to its input's shape and dtype.
@@ -66,8 +72,8 @@ skips the call of an object (about 550 CPU instructions of the ~38,000 an op cos
 mode is on and an input requires grad, the output gets a `Node` in the graph (`t.op`,
 PyTorch's grad_fn): the instance as its `function` (with its attributes), `inputs` (per input,
 its node, or the leaf Tensor itself), the output's `shape` and `dtype`, and the saved arrays,
-which backward releases. An instance is recorded once. With no Tensor among the inputs it is
-plain NumPy and returns an ndarray.
+which backward releases. An instance is recorded once (a shared one at every call). With no
+Tensor among the inputs it is plain NumPy and returns an ndarray.
 """
 
 import functools
@@ -142,7 +148,9 @@ class Function:
     scope = ()  # the name_scope blocks (e.g. a Module's dotted name) the op was recorded in
     needs_input_grad = None  # set when recorded with inputs that need no gradient: a bool per input
     output_name = None  # the name given to the output tensor (pictures show it)
-    recorded = False  # True once the op is a node of a graph: an instance runs once
+    recorded = False  # True once the op is a node of a graph: an instance runs once (None: a
+    # shared instance, see shared(), which runs at every call of its function)
+    _variants = None  # of a shared instance: needs_input_grad -> the shared instance with it
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
@@ -169,13 +177,14 @@ class Function:
             a = x._data
             if self.float_inputs and a.dtype.kind in "biu":
                 a = a.astype(np.float64)
-            arrays, record = (a,), x.requires_grad
+            arrays = saved = (a,)
+            record = x.requires_grad
             try:
                 data = self.forward(a)
             except _ERRORS as e:
                 raise self._forward_error(e, arrays) from None
         else:
-            inputs, arrays, record = self._operands(inputs)
+            inputs, arrays, saved, record = self._operands(inputs)
             if arrays is None:  # NumPy in, NumPy out: used by vjps in an ordinary backward
                 return self.forward(*inputs)
             try:  # two arrays, the usual case, as a plain call (see Node.backward_step)
@@ -187,9 +196,8 @@ class Function:
             data = np.asarray(data)  # a ufunc on 0-d arrays returns a NumPy scalar
         enabled, hooks, extras = _state.per_op  # this thread's switches, in one read
         if record and enabled:
-            if hooks:
-                self._call_hooks(given, inputs, arrays, data)
-            return Tensor._node(data, _record(self, data, inputs, arrays, extras))
+            function = self._call_hooks(given, inputs, arrays, data) if hooks else self
+            return Tensor._node(data, _record(function, data, inputs, saved, extras))
         if data.base is not None:  # a view (x.T, x[1:]): of an updatable leaf?
             data = _unaliased(data, inputs)
         if hooks:
@@ -199,12 +207,14 @@ class Function:
     __call__ = apply  # op(x) is op.apply(x)
 
     def _operands(self, inputs):
-        """(inputs as Tensors, the values the forward gets, whether one requires grad).
-        Constants (numbers, arrays) become Tensors typed by the first Tensor's dtype, and a
-        number reaches a 0-d forward as a NumPy scalar; real-valued ops get integers as float64.
-        (inputs, None, False) when no input is a Tensor. Two operands, the usual case, take a
-        short cut (a resnet step spends 5 % of the engine's time less): a float's cache key
-        `y or repr(y)` is number_key(y), written out."""
+        """(inputs as Tensors, the values the forward gets, those the vjp gets, whether one
+        requires grad). Constants (numbers, arrays) become Tensors typed by the first Tensor's
+        dtype; real-valued ops get integers as float64. (inputs, None, None, False) when no
+        input is a Tensor. Two operands, the usual case, take a short cut (a resnet step spends
+        5 % of the engine's time less): a float's cache key `y or repr(y)` is number_key(y),
+        written out, and beside a 0-d tensor its vjp gets it as a NumPy scalar (its gradients
+        are NumPy scalars there: scalar math), the forward as a 0-d array (a ufunc converts a
+        NumPy scalar: 30 % of the call)."""
         if len(inputs) == 2:  # the usual `x + y`, `x * 0.9` and `0.5 * x`
             x, y = inputs
             if isinstance(x, Tensor):
@@ -213,15 +223,19 @@ class Function:
                     dtype = a.dtype
                     if dtype.kind == "f":
                         c, value = _FLOATS[dtype].get(y or repr(y)) or _number(y, dtype)
-                        return (x, c), (a, value if a.ndim == 0 else c._data), x.requires_grad
+                        arrays = (a, c._data)
+                        return ((x, c), arrays, arrays if a.ndim else (a, value),
+                                x.requires_grad)
                 elif isinstance(y, Tensor) and not self.float_inputs:
-                    return inputs, (a, y._data), x.requires_grad or y.requires_grad
+                    arrays = (a, y._data)
+                    return inputs, arrays, arrays, x.requires_grad or y.requires_grad
             elif type(x) is float and isinstance(y, Tensor):
                 b = y._data
                 dtype = b.dtype
                 if dtype.kind == "f":
                     c, value = _FLOATS[dtype].get(x or repr(x)) or _number(x, dtype)
-                    return (c, y), (value if b.ndim == 0 else c._data, b), y.requires_grad
+                    arrays = (c._data, b)
+                    return (c, y), arrays, arrays if b.ndim else (value, b), y.requires_grad
         tensors, arrays = list(inputs), list(inputs)
         dtype = None
         for x in tensors:
@@ -229,7 +243,7 @@ class Function:
                 dtype = x._data.dtype
                 break
         if dtype is None:
-            return inputs, None, False
+            return inputs, None, None, False
         record = False
         for i, x in enumerate(tensors):
             if not isinstance(x, Tensor):
@@ -239,24 +253,20 @@ class Function:
                 record = record or x.requires_grad
         if self.float_inputs:
             arrays = [a.astype(np.float64) if a.dtype.kind in "biu" else a for a in arrays]
-        return tensors, tuple(arrays), record
+        arrays = tuple(arrays)
+        return tensors, arrays, arrays, record
 
     def _call_hooks(self, given, inputs, arrays, data):
-        """What the debugging modes and compile do with every op call."""
+        """What the debugging modes and compile do with every op call; returns the op to record
+        (in anomaly mode one that remembers its site)."""
+        function = self
         if _state.tracer is not None:  # compile: this call becomes a step of the program
             _state.tracer.forward(self, given, inputs, arrays, data)
         if _state.anomaly:
-            self.site = user_site()
-            check_finite(self, "forward", data, arrays)
-
-    def _record_extras(self, node, arrays, data):
-        """What keep_values, record_sites and name scopes add to a recorded op."""
-        if _state.keep_values:
-            node.out, node.saved = data, arrays
-        if _state.scope:
-            self.scope = _state.scope
-        if _state.sites:
-            self.site = user_site()
+            function = _private(self)
+            function.site = user_site()
+            check_finite(function, "forward", data, arrays)
+        return function
 
     def _forward_error(self, e, arrays):
         """The forward's error, naming the op and its inputs' shapes and dtypes, of the same type
@@ -321,6 +331,7 @@ class Node:
 
     @output_name.setter
     def output_name(self, value):
+        self.function = _private(self.function)
         self.function.output_name = value
 
     def backward_step(self, g, create_graph, release):
@@ -404,11 +415,11 @@ class Node:
 
 
 def _record(function, data, inputs, arrays, extras):
-    """The node of `function`'s output `data`: edges to the inputs, the saved arrays, its order
-    (and what `extras`, the debugging switches, add)."""
-    function.recorded = True
+    """The node of `function`'s output `data`: edges to the inputs, the saved arrays (of
+    `arrays`, the vjp's inputs), its order (and what `extras`, the debugging switches, add)."""
+    if function.recorded is not None:  # (a shared instance runs again)
+        function.recorded = True
     node = _new(Node)
-    node.function = function
     if len(inputs) == 1:  # most ops: no loop
         x = inputs[0]
         if x._op is None:
@@ -423,9 +434,10 @@ def _record(function, data, inputs, arrays, extras):
         x, c = inputs
         node.inputs = (x._op or x, c)
         node.versions = ((x, x._version),) if x._op is None else ()
-        function.needs_input_grad = _FIRST_ONLY  # (x is what requires grad)
+        function = _needing(function, _FIRST_ONLY)  # (x is what requires grad)
     else:
-        _link(node, inputs)
+        function = _link(node, function, inputs)
+    node.function = function
     node.shape = data.shape
     node.dtype = data.dtype
     node.order = next(_CREATED)
@@ -434,8 +446,20 @@ def _record(function, data, inputs, arrays, extras):
     node.out = data if saves_output else NOT_SAVED
     node.saved = arrays if saves_inputs else _UNSAVED[len(arrays)]
     if extras:
-        function._record_extras(node, arrays, data)
+        _record_extras(node, arrays, data)
     return node
+
+
+def _record_extras(node, arrays, data):
+    """What keep_values, record_sites and name scopes add to a recorded op."""
+    if _state.keep_values:
+        node.out, node.saved = data, arrays
+    if _state.scope or _state.sites:
+        function = node.function = _private(node.function)
+        if _state.scope:
+            function.scope = _state.scope
+        if _state.sites:
+            function.site = user_site()
 
 
 class _Unsaved(dict):
@@ -449,8 +473,9 @@ class _Unsaved(dict):
 _UNSAVED = _Unsaved()
 
 
-def _link(node, inputs):
-    """The edges, versions and needs_input_grad of a node of several inputs."""
+def _link(node, function, inputs):
+    """The edges and versions of a node of several inputs; returns `function` with its
+    needs_input_grad."""
     edges, versions, needs = [], (), []
     for x in inputs:
         if x._op is None:  # a leaf: its own edge, and its version is checked in backward
@@ -460,10 +485,51 @@ def _link(node, inputs):
         else:
             edges.append(x._op)
         needs.append(x.requires_grad)
-    if not all(needs):
-        node.function.needs_input_grad = tuple(needs)
     node.inputs = tuple(edges)
     node.versions = versions
+    return function if all(needs) else _needing(function, tuple(needs))
+
+
+def shared(cls):
+    """The instance of stateless op class `cls` that its function passes every call (see the
+    module docstring): no __init__, nothing kept on self."""
+    if cls.__init__ is not object.__init__ or cls.kept:
+        raise TypeError(f"{cls.__name__} is not stateless (it has an __init__ or kept arrays): "
+                        "create an instance per call")
+    return _Variants(cls)[None]
+
+
+class _Variants(dict):
+    """needs_input_grad -> the shared instance of one op class with it, made on first use."""
+
+    def __init__(self, cls):
+        super().__init__()
+        self.cls = cls
+
+    def __missing__(self, needs):
+        instance = self[needs] = self.cls()
+        instance.recorded, instance.needs_input_grad, instance._variants = None, needs, self
+        return instance
+
+
+def _needing(function, needs):
+    """`function` with needs_input_grad `needs`: set on an instance of one call; a shared
+    instance is swapped for the shared instance with those needs."""
+    if function.recorded is None:
+        return function._variants[needs]
+    function.needs_input_grad = needs
+    return function
+
+
+def _private(function):
+    """`function` itself, or for a shared instance a copy that can take the attributes of one
+    call (a site, a scope, a name)."""
+    if function.recorded is not None:
+        return function
+    own = _new(type(function))
+    own.__dict__.update(vars(function), recorded=True)
+    del own._variants
+    return own
 
 
 class ReleasedLeaf(Tensor):

@@ -9,8 +9,9 @@ import math
 import numpy as np
 
 from autograd_core.ops.shape import astype
-from autograd_core.function import Function
-from autograd_core.ops.elementwise import Softplus, clip, sigmoid, tanh, where
+from autograd_core.function import Function, shared
+from autograd_core.ops.elementwise import clip, sigmoid, tanh, where
+from autograd_core.ops.elementwise import softplus as _softplus
 from autograd_core.ops.elementwise import abs as _abs
 from autograd_core.ops.trig import erf, expm1
 
@@ -41,7 +42,8 @@ class Hardsigmoid(Function):
     def vjp(self, g, out, x): return (g * ((x > -3) & (x < 3)) / 6,)
 
 
-def hardsigmoid(x): return Hardsigmoid().apply(x)
+_HARDSIGMOID = shared(Hardsigmoid)
+def hardsigmoid(x): return _HARDSIGMOID.apply(x)
 
 
 class Hardswish(Function):
@@ -52,7 +54,8 @@ class Hardswish(Function):
         return (g * where(x <= -3, 0.0, where(x < 3, x / 3 + 0.5, 1.0)),)
 
 
-def hardswish(x): return Hardswish().apply(x)
+_HARDSWISH = shared(Hardswish)
+def hardswish(x): return _HARDSWISH.apply(x)
 
 
 def _check_approximate(approximate):
@@ -97,7 +100,7 @@ def celu(x, alpha=1.0):
 
 def mish(x):
     """x * tanh(softplus(x))."""
-    return x * tanh(Softplus().apply(x))
+    return x * tanh(_softplus(x))
 
 
 def softsign(x):
@@ -110,13 +113,13 @@ def logsigmoid(x):
     that -x cannot wrap around)."""
     if x.dtype.kind in "biu":
         x = astype(x, np.float64)
-    return -Softplus().apply(-x)
+    return -_softplus(-x)
 
 
 def softplus(x, beta=1.0):
     """log(1 + exp(beta * x)) / beta, exact at every x (PyTorch switches to x above a threshold)."""
     if beta == 1:
-        return Softplus().apply(x)
+        return _softplus(x)
     if beta <= 0:
         raise ValueError(f"softplus: beta must be positive, got {beta}")
-    return Softplus().apply(x * beta) / beta
+    return _softplus(x * beta) / beta

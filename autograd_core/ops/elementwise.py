@@ -3,7 +3,7 @@ the engine sums them down to the inputs' shapes."""
 
 import numpy as np
 
-from autograd_core.function import Function, quiet_underflow
+from autograd_core.function import Function, shared, quiet_underflow
 
 
 class Add(Function):
@@ -24,9 +24,10 @@ class Add(Function):
     def vjp(self, g, out, x, y): return g, g
 
 
+_ADD = shared(Add)
 def add(x, y, alpha=1):
     """x + y, or x + alpha * y (as torch.add) for a number alpha, as one op."""
-    return Add().apply(x, y) if alpha == 1 else AddScaled(float(alpha)).apply(x, y)
+    return _ADD.apply(x, y) if alpha == 1 else AddScaled(float(alpha)).apply(x, y)
 
 
 class AddScaled(Function):
@@ -53,7 +54,8 @@ class Sub(Function):
         return g, (-g if (self.needs_input_grad or (True, True))[1] else None)
 
 
-def subtract(x, y): return Sub().apply(x, y)
+_SUB = shared(Sub)
+def subtract(x, y): return _SUB.apply(x, y)
 
 
 class Mul(Function):
@@ -67,7 +69,8 @@ class Mul(Function):
         return (g * y if need_x else None), (g * x if need_y else None)
 
 
-def multiply(x, y): return Mul().apply(x, y)
+_MUL = shared(Mul)
+def multiply(x, y): return _MUL.apply(x, y)
 
 
 class Div(Function):
@@ -81,7 +84,8 @@ class Div(Function):
         return (g / y if need_x else None), (-g * out / y if need_y else None)
 
 
-def divide(x, y): return Div().apply(x, y)
+_DIV = shared(Div)
+def divide(x, y): return _DIV.apply(x, y)
 
 
 class Neg(Function):
@@ -93,7 +97,8 @@ class Neg(Function):
     def vjp(self, g, out, x): return (-g,)
 
 
-def negative(x): return Neg().apply(x)
+_NEG = shared(Neg)
+def negative(x): return _NEG.apply(x)
 
 
 class Pow(Function):
@@ -116,7 +121,8 @@ class Pow(Function):
         return gx, gy
 
 
-def power(x, y): return Pow().apply(x, y)
+_POW = shared(Pow)
+def power(x, y): return _POW.apply(x, y)
 
 
 class Exp(Function):
@@ -129,7 +135,8 @@ class Exp(Function):
     def vjp(self, g, out, x): return (g * out,)
 
 
-def exp(x): return Exp().apply(x)
+_EXP = shared(Exp)
+def exp(x): return _EXP.apply(x)
 
 
 class Log(Function):
@@ -142,7 +149,8 @@ class Log(Function):
     def vjp(self, g, out, x): return (g / x,)
 
 
-def log(x): return Log().apply(x)
+_LOG = shared(Log)
+def log(x): return _LOG.apply(x)
 
 
 class Sqrt(Function):
@@ -155,7 +163,8 @@ class Sqrt(Function):
     def vjp(self, g, out, x): return (g / (2 * out),)
 
 
-def sqrt(x): return Sqrt().apply(x)
+_SQRT = shared(Sqrt)
+def sqrt(x): return _SQRT.apply(x)
 
 
 class Tanh(Function):
@@ -168,7 +177,8 @@ class Tanh(Function):
     def vjp(self, g, out, x): return (g * (1 - out ** 2),)
 
 
-def tanh(x): return Tanh().apply(x)
+_TANH = shared(Tanh)
+def tanh(x): return _TANH.apply(x)
 
 
 class Sigmoid(Function):
@@ -184,7 +194,8 @@ class Sigmoid(Function):
     def vjp(self, g, out, x): return (g * out * (1 - out),)
 
 
-def sigmoid(x): return Sigmoid().apply(x)
+_SIGMOID = shared(Sigmoid)
+def sigmoid(x): return _SIGMOID.apply(x)
 
 
 class Softplus(Function):
@@ -197,7 +208,8 @@ class Softplus(Function):
     def vjp(self, g, out, x): return (g * sigmoid(x),)
 
 
-def softplus(x): return Softplus().apply(x)
+_SOFTPLUS = shared(Softplus)
+def softplus(x): return _SOFTPLUS.apply(x)
 
 
 class Relu(Function):
@@ -209,7 +221,8 @@ class Relu(Function):
     def vjp(self, g, out, x): return (g * (out > 0),)
 
 
-def relu(x): return Relu().apply(x)
+_RELU = shared(Relu)
+def relu(x): return _RELU.apply(x)
 
 
 class LeakyRelu(Function):
@@ -231,7 +244,8 @@ class Abs(Function):
     def vjp(self, g, out, x): return (g * np.sign(np.asarray(x)),)
 
 
-def abs(x): return Abs().apply(x)  # noqa: A001 (NumPy's name)
+_ABS = shared(Abs)
+def abs(x): return _ABS.apply(x)  # noqa: A001 (NumPy's name)
 
 
 class Maximum(Function):
@@ -244,7 +258,8 @@ class Maximum(Function):
         return g * wx, g * (1 - wx)
 
 
-def maximum(x, y): return Maximum().apply(x, y)
+_MAXIMUM = shared(Maximum)
+def maximum(x, y): return _MAXIMUM.apply(x, y)
 
 
 class Minimum(Function):
@@ -257,7 +272,8 @@ class Minimum(Function):
         return g * wx, g * (1 - wx)
 
 
-def minimum(x, y): return Minimum().apply(x, y)
+_MINIMUM = shared(Minimum)
+def minimum(x, y): return _MINIMUM.apply(x, y)
 
 
 class Clip(Function):

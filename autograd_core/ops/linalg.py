@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from autograd_core.function import Function
+from autograd_core.function import Function, shared
 from autograd_core.ops.elementwise import Relu, Sigmoid, Tanh
 from autograd_core.shapes import sum_to_shape
 from autograd_core.tensor import Tensor
@@ -60,7 +60,8 @@ class MatMul(Function):
         return gx, gy
 
 
-def matmul(x, y): return MatMul().apply(x, y)
+_MATMUL = shared(MatMul)
+def matmul(x, y): return _MATMUL.apply(x, y)
 
 
 def _column_major(a):

@@ -6,7 +6,7 @@ ndarrays, on which `& | ~` work as in NumPy.
 
 import numpy as np
 
-from autograd_core.function import Function
+from autograd_core.function import Function, shared
 from autograd_core.shapes import normalize_axes
 from autograd_core.tensor import Tensor
 
@@ -29,7 +29,8 @@ class Sign(_Flat):
     def forward(self, x): return np.sign(x)
 
 
-def sign(x): return Sign().apply(x)
+_SIGN = shared(Sign)
+def sign(x): return _SIGN.apply(x)
 
 
 class Floor(_Flat):
@@ -37,7 +38,8 @@ class Floor(_Flat):
     def forward(self, x): return np.floor(x)
 
 
-def floor(x): return Floor().apply(x)
+_FLOOR = shared(Floor)
+def floor(x): return _FLOOR.apply(x)
 
 
 class Ceil(_Flat):
@@ -45,7 +47,8 @@ class Ceil(_Flat):
     def forward(self, x): return np.ceil(x)
 
 
-def ceil(x): return Ceil().apply(x)
+_CEIL = shared(Ceil)
+def ceil(x): return _CEIL.apply(x)
 
 
 class Round(_Flat):
@@ -62,7 +65,8 @@ class Trunc(_Flat):
     def forward(self, x): return np.trunc(x)
 
 
-def trunc(x): return Trunc().apply(x)
+_TRUNC = shared(Trunc)
+def trunc(x): return _TRUNC.apply(x)
 
 
 class FloorDivide(_Flat):
@@ -71,7 +75,8 @@ class FloorDivide(_Flat):
     def forward(self, x, y): return np.floor_divide(x, y)
 
 
-def floor_divide(x, y): return FloorDivide().apply(x, y)
+_FLOORDIVIDE = shared(FloorDivide)
+def floor_divide(x, y): return _FLOORDIVIDE.apply(x, y)
 
 
 class Remainder(Function):
@@ -83,7 +88,8 @@ class Remainder(Function):
     def vjp(self, g, out, x, y): return g, -g * floor_divide(x, y)
 
 
-def remainder(x, y): return Remainder().apply(x, y)
+_REMAINDER = shared(Remainder)
+def remainder(x, y): return _REMAINDER.apply(x, y)
 
 
 def _data(x):

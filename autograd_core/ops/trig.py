@@ -8,7 +8,7 @@ import math
 
 import numpy as np
 
-from autograd_core.function import Function
+from autograd_core.function import Function, shared
 from autograd_core.ops.elementwise import exp, sqrt
 
 _LN2, _LN10 = math.log(2.0), math.log(10.0)
@@ -24,7 +24,8 @@ class Sin(Function):
     def vjp(self, g, out, x): return (g * cos(x),)
 
 
-def sin(x): return Sin().apply(x)
+_SIN = shared(Sin)
+def sin(x): return _SIN.apply(x)
 
 
 class Cos(Function):
@@ -36,7 +37,8 @@ class Cos(Function):
     def vjp(self, g, out, x): return (-g * sin(x),)
 
 
-def cos(x): return Cos().apply(x)
+_COS = shared(Cos)
+def cos(x): return _COS.apply(x)
 
 
 class Tan(Function):
@@ -48,7 +50,8 @@ class Tan(Function):
     def vjp(self, g, out, x): return (g * (1 + out * out),)
 
 
-def tan(x): return Tan().apply(x)
+_TAN = shared(Tan)
+def tan(x): return _TAN.apply(x)
 
 
 class Arcsin(Function):
@@ -60,7 +63,8 @@ class Arcsin(Function):
     def vjp(self, g, out, x): return (g / sqrt(1 - x * x),)
 
 
-def arcsin(x): return Arcsin().apply(x)
+_ARCSIN = shared(Arcsin)
+def arcsin(x): return _ARCSIN.apply(x)
 
 
 class Arccos(Function):
@@ -72,7 +76,8 @@ class Arccos(Function):
     def vjp(self, g, out, x): return (-g / sqrt(1 - x * x),)
 
 
-def arccos(x): return Arccos().apply(x)
+_ARCCOS = shared(Arccos)
+def arccos(x): return _ARCCOS.apply(x)
 
 
 class Arctan(Function):
@@ -84,7 +89,8 @@ class Arctan(Function):
     def vjp(self, g, out, x): return (g / (1 + x * x),)
 
 
-def arctan(x): return Arctan().apply(x)
+_ARCTAN = shared(Arctan)
+def arctan(x): return _ARCTAN.apply(x)
 
 
 class Arctan2(Function):
@@ -98,7 +104,8 @@ class Arctan2(Function):
         return g * x / r2, -g * y / r2
 
 
-def arctan2(y, x): return Arctan2().apply(y, x)
+_ARCTAN2 = shared(Arctan2)
+def arctan2(y, x): return _ARCTAN2.apply(y, x)
 
 
 class Sinh(Function):
@@ -110,7 +117,8 @@ class Sinh(Function):
     def vjp(self, g, out, x): return (g * cosh(x),)
 
 
-def sinh(x): return Sinh().apply(x)
+_SINH = shared(Sinh)
+def sinh(x): return _SINH.apply(x)
 
 
 class Cosh(Function):
@@ -122,7 +130,8 @@ class Cosh(Function):
     def vjp(self, g, out, x): return (g * sinh(x),)
 
 
-def cosh(x): return Cosh().apply(x)
+_COSH = shared(Cosh)
+def cosh(x): return _COSH.apply(x)
 
 
 class Arcsinh(Function):
@@ -134,7 +143,8 @@ class Arcsinh(Function):
     def vjp(self, g, out, x): return (g / sqrt(x * x + 1),)
 
 
-def arcsinh(x): return Arcsinh().apply(x)
+_ARCSINH = shared(Arcsinh)
+def arcsinh(x): return _ARCSINH.apply(x)
 
 
 class Arccosh(Function):
@@ -146,7 +156,8 @@ class Arccosh(Function):
     def vjp(self, g, out, x): return (g / (sqrt(x - 1) * sqrt(x + 1)),)
 
 
-def arccosh(x): return Arccosh().apply(x)
+_ARCCOSH = shared(Arccosh)
+def arccosh(x): return _ARCCOSH.apply(x)
 
 
 class Arctanh(Function):
@@ -158,7 +169,8 @@ class Arctanh(Function):
     def vjp(self, g, out, x): return (g / (1 - x * x),)
 
 
-def arctanh(x): return Arctanh().apply(x)
+_ARCTANH = shared(Arctanh)
+def arctanh(x): return _ARCTANH.apply(x)
 
 
 class Log1p(Function):
@@ -170,7 +182,8 @@ class Log1p(Function):
     def vjp(self, g, out, x): return (g / (1 + x),)
 
 
-def log1p(x): return Log1p().apply(x)
+_LOG1P = shared(Log1p)
+def log1p(x): return _LOG1P.apply(x)
 
 
 class Expm1(Function):
@@ -182,7 +195,8 @@ class Expm1(Function):
     def vjp(self, g, out, x): return (g * (out + 1),)
 
 
-def expm1(x): return Expm1().apply(x)
+_EXPM1 = shared(Expm1)
+def expm1(x): return _EXPM1.apply(x)
 
 
 class Log2(Function):
@@ -194,7 +208,8 @@ class Log2(Function):
     def vjp(self, g, out, x): return (g / (x * _LN2),)
 
 
-def log2(x): return Log2().apply(x)
+_LOG2 = shared(Log2)
+def log2(x): return _LOG2.apply(x)
 
 
 class Log10(Function):
@@ -206,7 +221,8 @@ class Log10(Function):
     def vjp(self, g, out, x): return (g / (x * _LN10),)
 
 
-def log10(x): return Log10().apply(x)
+_LOG10 = shared(Log10)
+def log10(x): return _LOG10.apply(x)
 
 
 class Exp2(Function):
@@ -218,7 +234,8 @@ class Exp2(Function):
     def vjp(self, g, out, x): return (g * out * _LN2,)
 
 
-def exp2(x): return Exp2().apply(x)
+_EXP2 = shared(Exp2)
+def exp2(x): return _EXP2.apply(x)
 
 
 class LogAddExp(Function):
@@ -230,7 +247,8 @@ class LogAddExp(Function):
     def vjp(self, g, out, x, y): return g * exp(x - out), g * exp(y - out)
 
 
-def logaddexp(x, y): return LogAddExp().apply(x, y)
+_LOGADDEXP = shared(LogAddExp)
+def logaddexp(x, y): return _LOGADDEXP.apply(x, y)
 
 
 class Erf(Function):
@@ -241,7 +259,8 @@ class Erf(Function):
     def vjp(self, g, out, x): return (g * _TWO_OVER_SQRT_PI * exp(-(x * x)),)
 
 
-def erf(x): return Erf().apply(x)
+_ERF = shared(Erf)
+def erf(x): return _ERF.apply(x)
 
 
 def _erf(x):

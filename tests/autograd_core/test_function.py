@@ -244,3 +244,59 @@ def test_a_detached_tensor_that_then_requires_grad_gets_its_gradient_as_a_second
     (w * d).sum().backward()
     assert d.grad is not None, "the detached leaf that requires grad got no gradient"
     np.testing.assert_array_equal(d.grad.data, [1.0, 2.0])
+
+
+def test_every_call_of_a_stateless_op_records_its_one_shared_instance():
+    x, y, z = (Tensor(np.arange(3.0) + k, requires_grad=True) for k in range(3))
+    a, b = x * y, x * z
+    assert a.op.function is b.op.function  # no op object made per call
+    (a + b).sum().backward()
+    np.testing.assert_array_equal(x.grad.data, y.data + z.data)
+    np.testing.assert_array_equal(z.grad.data, x.data)
+
+
+def test_a_constant_operand_selects_the_shared_instance_that_skips_its_gradient():
+    x, y = Tensor([1.0, 2.0], requires_grad=True), Tensor([3.0, 4.0], requires_grad=True)
+    assert (x * 0.5).op.function.needs_input_grad == (True, False)
+    assert (x * Tensor([3.0, 4.0])).op.function.needs_input_grad == (True, False)
+    assert (Tensor([3.0, 4.0]) * x).op.function.needs_input_grad == (False, True)
+    assert (x * y).op.function.needs_input_grad is None
+    assert (x * 0.5).op.function is not (x * y).op.function
+
+
+def test_naming_the_output_of_a_shared_op_names_that_output_only():
+    x = Tensor([1.0, 2.0], requires_grad=True)
+    a, b = x.tanh(), x.tanh()
+    a.name = "activation"
+    assert a.op.output_name == "activation"
+    assert b.op.output_name is None and x.tanh().op.output_name is None
+    assert "activation" in ag.to_dot(a).source and "activation" not in ag.to_dot(b).source
+
+
+def test_record_sites_gives_each_call_of_a_shared_op_its_own_site():
+    x = Tensor([1.0, 2.0], requires_grad=True)
+    with ag.record_sites():
+        a = x.exp()
+        b = x.exp()
+    plain = x.exp()
+    assert a.op.site != b.op.site and a.op.site.startswith(__file__)
+    assert plain.op.site is None
+    (a + b).sum().backward()
+    np.testing.assert_allclose(x.grad.data, 2 * np.exp(x.data))
+
+
+def test_shared_refuses_an_op_that_keeps_state():
+    from autograd_core.function import shared
+    from autograd_core.ops.reduce import Sum
+    with pytest.raises(TypeError, match="Sum is not stateless"):
+        shared(Sum)
+
+
+def test_a_number_beside_a_0d_tensor_gives_the_gradients_of_its_array_form():
+    x = Tensor(0.7, requires_grad=True)
+    y = Tensor(0.7, requires_grad=True)
+    (((x * 0.9 + 0.1) * 1.5) - 0.25).tanh().backward()
+    c = [Tensor(v) for v in (0.9, 0.1, 1.5, 0.25)]
+    (((y * c[0] + c[1]) * c[2]) - c[3]).tanh().backward()
+    assert x.grad.item() == y.grad.item()
+    assert type(x.grad.data) is np.ndarray and x.grad.dtype == np.float64
