@@ -68,7 +68,7 @@ longer read.
 
 `apply` runs the op, as PyTorch's `Function.apply`: Tensors (or numbers) in, a Tensor out.
 Calling the instance, `Cube()(x)`, is the same call; the ops' functions use `apply`, which
-skips the call of an object (about 550 CPU instructions of the ~38,000 an op costs). When grad
+skips the call of an object (about 550 CPU instructions of the ~34,000 an op costs). When grad
 mode is on and an input requires grad, the output gets a `Node` in the graph (`t.op`,
 PyTorch's grad_fn): the instance as its `function` (with its attributes), `inputs` (per input,
 its node, or the leaf Tensor itself), the output's `shape` and `dtype`, and the saved arrays,
@@ -183,6 +183,19 @@ class Function:
                 data = self.forward(a)
             except _ERRORS as e:
                 raise self._forward_error(e, arrays) from None
+        elif len(inputs) == 2 and type(inputs[1]) is float and isinstance(inputs[0], Tensor) \
+                and inputs[0]._data.dtype.kind == "f":  # `x * 0.9`, the usual constant
+            x, y = inputs
+            a = x._data
+            c, value = _FLOATS[a.dtype].get(y or repr(y)) or _number(y, a.dtype)
+            b = c._data
+            arrays = (a, b)
+            saved = arrays if a.ndim else (a, value)  # (NumPy scalars: see _operands)
+            inputs, record = (x, c), x.requires_grad
+            try:
+                data = self.forward(a, b)
+            except _ERRORS as e:
+                raise self._forward_error(e, arrays) from None
         else:
             inputs, arrays, saved, record = self._operands(inputs)
             if arrays is None:  # NumPy in, NumPy out: used by vjps in an ordinary backward
@@ -197,7 +210,7 @@ class Function:
         enabled, hooks, extras = _state.per_op  # this thread's switches, in one read
         if record and enabled:
             function = self._call_hooks(given, inputs, arrays, data) if hooks else self
-            return Tensor._node(data, _record(function, data, inputs, saved, extras))
+            return _record(function, data, inputs, saved, extras)
         if data.base is not None:  # a view (x.T, x[1:]): of an updatable leaf?
             data = _unaliased(data, inputs)
         if hooks:
@@ -211,23 +224,15 @@ class Function:
         requires grad). Constants (numbers, arrays) become Tensors typed by the first Tensor's
         dtype; real-valued ops get integers as float64. (inputs, None, None, False) when no
         input is a Tensor. Two operands, the usual case, take a short cut (a resnet step spends
-        5 % of the engine's time less): a float's cache key `y or repr(y)` is number_key(y),
+        5 % of the engine's time less): a float's cache key `x or repr(x)` is number_key(x),
         written out, and beside a 0-d tensor its vjp gets it as a NumPy scalar (its gradients
         are NumPy scalars there: scalar math), the forward as a 0-d array (a ufunc converts a
         NumPy scalar: 30 % of the call)."""
-        if len(inputs) == 2:  # the usual `x + y`, `x * 0.9` and `0.5 * x`
+        if len(inputs) == 2:  # the usual `x + y` and `0.5 * x` (apply takes `x * 0.9`)
             x, y = inputs
             if isinstance(x, Tensor):
-                a = x._data
-                if type(y) is float:
-                    dtype = a.dtype
-                    if dtype.kind == "f":
-                        c, value = _FLOATS[dtype].get(y or repr(y)) or _number(y, dtype)
-                        arrays = (a, c._data)
-                        return ((x, c), arrays, arrays if a.ndim else (a, value),
-                                x.requires_grad)
-                elif isinstance(y, Tensor) and not self.float_inputs:
-                    arrays = (a, y._data)
+                if isinstance(y, Tensor) and not self.float_inputs:
+                    arrays = (x._data, y._data)
                     return inputs, arrays, arrays, x.requires_grad or y.requires_grad
             elif type(x) is float and isinstance(y, Tensor):
                 b = y._data
@@ -359,7 +364,7 @@ class Node:
         if type(gxs) is not tuple or len(gxs) != n:  # (n: one saved entry per input)
             raise TypeError(f"{self.name}.vjp must return a tuple of {len(inputs)} gradients")
         if release:
-            if versions or function.kept:
+            if versions or function.recorded is not None and function.kept:  # (shared: none)
                 self.release()
             else:  # all that release() would do
                 self.out = self.saved = None
@@ -415,9 +420,11 @@ class Node:
 
 
 def _record(function, data, inputs, arrays, extras):
-    """The node of `function`'s output `data`: edges to the inputs, the saved arrays (of
-    `arrays`, the vjp's inputs), its order (and what `extras`, the debugging switches, add)."""
-    if function.recorded is not None:  # (a shared instance runs again)
+    """The output Tensor of `function`, around `data`, and its node: edges to the inputs, the
+    saved arrays (of `arrays`, the vjp's inputs), its order (and what `extras`, the debugging
+    switches, add)."""
+    shared = function.recorded is None  # (a shared instance runs again)
+    if not shared:
         function.recorded = True
     node = _new(Node)
     if len(inputs) == 1:  # most ops: no loop
@@ -434,7 +441,10 @@ def _record(function, data, inputs, arrays, extras):
         x, c = inputs
         node.inputs = (x._op or x, c)
         node.versions = ((x, x._version),) if x._op is None else ()
-        function = _needing(function, _FIRST_ONLY)  # (x is what requires grad)
+        if shared:  # the instance with needs_input_grad (True, False): x is what requires it
+            function = function._variants[_FIRST_ONLY]
+        else:
+            function.needs_input_grad = _FIRST_ONLY
     else:
         function = _link(node, function, inputs)
     node.function = function
@@ -447,7 +457,14 @@ def _record(function, data, inputs, arrays, extras):
     node.saved = arrays if saves_inputs else _UNSAVED[len(arrays)]
     if extras:
         _record_extras(node, arrays, data)
-    return node
+    t = _new(Tensor)  # Tensor._node(data, node), written out: a call is 1 % of an op
+    t._data = data
+    t._grad = None
+    t.requires_grad = True
+    t._name = None
+    t._op = node
+    t._version = 0
+    return t
 
 
 def _record_extras(node, arrays, data):
